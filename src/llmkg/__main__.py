@@ -1,0 +1,3 @@
+from llmkg.cli import main
+
+main()

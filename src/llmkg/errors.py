@@ -1,0 +1,63 @@
+"""Typed errors. The library raises these; the CLI renders them once.
+
+Every error carries what happened, optionally where (file:line) and what to
+do, so the CLI can print one line: `Error: what (file:line). Hint`.
+"""
+
+from __future__ import annotations
+
+
+class LlmkgError(Exception):
+    """Base of every error llmkg raises on purpose. Exit code 2 (bad input)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | None = None,
+                 line: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.hint = hint
+
+    @property
+    def where(self) -> str:
+        if self.file is None:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.where:
+            text += f" ({self.where})"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+
+class CatalogError(LlmkgError):
+    """The catalog cannot be read or (with --strict) was not fully understood."""
+
+
+class StoreError(LlmkgError):
+    """The store is missing, locked or damaged."""
+
+
+class QueryError(LlmkgError):
+    """A saved query is unknown, malformed, or misses a parameter."""
+
+
+class FormatError(LlmkgError):
+    """An unknown or unsuitable serialization format."""
+
+
+class ShapesError(LlmkgError):
+    """The SHACL shapes or the ontology cannot be loaded."""
+
+
+class EndpointError(LlmkgError):
+    """A remote SPARQL or Graph Store endpoint failed or refused."""
+
+
+class ReasonerError(LlmkgError):
+    """The OWL reasoner could not run (e.g. no Java)."""
