@@ -141,13 +141,17 @@ def test_cli_writes_file(tmp_path):
     assert out.read_text(encoding="utf-8") == gen.generate(50, seed=2)
 
 
-def test_parser_finds_every_entry(tmp_path):
+def test_parser_finds_every_entry_and_table_row(tmp_path):
     parse = pytest.importorskip("llmkg.parse")
     if not hasattr(parse, "parse_catalog"):
         pytest.skip("llmkg.parse.parse_catalog not there yet")
     path = tmp_path / "synthetic.md"
-    path.write_text(gen.generate(300, seed=11), encoding="utf-8")
-    entries = parse.parse_catalog(path)
-    entries = getattr(entries, "entries", entries)
-    linked = [e for e in entries if getattr(e, "links", None)]
+    text = gen.generate(300, seed=11)
+    path.write_text(text, encoding="utf-8")
+    catalog = parse.parse_catalog(path)
+    linked = [item for item in catalog.items if item.links]
     assert len(linked) == 300
+    expected = [ENTRY.match(line)["name"] for _, line in _entries(text)]
+    assert [item.links[0].text for item in linked] == expected
+    rows = text.count("\n| ") - 2 * text.count("| Model | Parameters")
+    assert sum(len(table.rows) for table in catalog.tables) == rows > 0
