@@ -1,0 +1,439 @@
+"""The saved queries in queries/*.rq: header, syntax, and answers on a fixture.
+
+tests/fixtures/mini.trig is a small hand-written graph in the layout of
+docs/vocabulary.md; its header comment lists what the imaginary catalog says.
+The expected rows below are read off that description, not copied from a run.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+pyoxigraph = pytest.importorskip("pyoxigraph")
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "queries"
+FIXTURE = ROOT / "tests" / "fixtures" / "mini.trig"
+QUERY_FILES = sorted(QUERIES.glob("*.rq"))
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ID = "https://w3id.org/llmkg/id/"
+LLMKG = "https://w3id.org/llmkg/ontology#"
+TYPES = {"string", "integer", "decimal", "date", "year", "iri"}
+
+# -- a small local reading of the '#+' header (the contract the CLI parses) --
+
+PARAM_RE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)"
+    r"(?:\s*=\s*(?P<default>.*?))?\s+--\s+(?P<description>\S.*)$"
+)
+
+
+def parse_header(text: str) -> tuple[str, list[dict]]:
+    """Summary and parameters of a saved query; AssertionError on a bad header."""
+    summary = None
+    params: list[dict] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            continue
+        key, sep, value = line[2:].strip().partition(":")
+        assert sep, f"line {number}: '#+' line without 'key:'"
+        key, value = key.strip(), value.strip()
+        if key == "summary":
+            assert summary is None, f"line {number}: second summary"
+            summary = value
+        elif key == "param":
+            match = PARAM_RE.match(value)
+            assert match, f"line {number}: bad param line {value!r}"
+            param = match.groupdict()
+            assert param["type"] in TYPES, f"line {number}: unknown type {param['type']}"
+            params.append(param)
+        else:
+            raise AssertionError(f"line {number}: unknown header key {key!r}")
+    assert summary, "no '#+ summary:' line"
+    return summary, params
+
+
+def term(type_: str, text: str):
+    """The RDF term a parameter value of `type_` is bound to."""
+    if type_ == "string":
+        return pyoxigraph.Literal(text)
+    if type_ in ("integer", "year"):
+        return pyoxigraph.Literal(str(int(text)), datatype=pyoxigraph.NamedNode(XSD + "integer"))
+    if type_ == "decimal":
+        return pyoxigraph.Literal(str(Decimal(text)), datatype=pyoxigraph.NamedNode(XSD + "decimal"))
+    if type_ == "date":
+        return pyoxigraph.Literal(text, datatype=pyoxigraph.NamedNode(XSD + "date"))
+    return pyoxigraph.NamedNode(text)
+
+
+def body(text: str) -> str:
+    """The query without comments (no query here has '#' inside IRIs after a '<'... on a comment line)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def projected_keys(code: str) -> set[str]:
+    """Plain variables of the outermost SELECT clause (not aggregate aliases)."""
+    select = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\bWHERE\b", code, flags=re.S | re.I).group(1)
+    return set(re.findall(r"\?(\w+)", re.sub(r"\([^()]*(\([^()]*\))*[^()]*\)", " ", select)))
+
+
+def inject_values(text: str, bindings: dict) -> str:
+    """What the CLI does for remote endpoints: VALUES at the start of the outermost WHERE group."""
+    code = body(text)
+    match = re.search(r"\bWHERE\s*\{", code, flags=re.IGNORECASE)
+    assert match, "no WHERE group"
+    values = " ".join(f"VALUES ?{name} {{ {value} }}" for name, value in bindings.items())
+    return code[: match.end()] + "\n  " + values + "\n" + code[match.end() :]
+
+
+# -- running ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store():
+    s = pyoxigraph.Store()
+    s.load(path=str(FIXTURE), format=pyoxigraph.RdfFormat.TRIG)
+    return s
+
+
+def plain(value):
+    if value is None:
+        return None
+    if isinstance(value, pyoxigraph.NamedNode):
+        return value.value.removeprefix(ID)
+    if isinstance(value, pyoxigraph.Literal):
+        datatype = value.datatype.value
+        if datatype in (XSD + "integer", XSD + "long", XSD + "int"):
+            return int(value.value)
+        if datatype == XSD + "decimal":
+            return Decimal(value.value)
+        return value.value
+    return str(value)
+
+
+def run(store, name: str, text_query: bool = False, **values) -> list[dict]:
+    """Rows of queries/<name>.rq with defaults, overridden by `values` (as typed by a user)."""
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    _, params = parse_header(text)
+    bindings = {}
+    for param in params:
+        raw = values.pop(param["name"], param["default"])
+        assert raw is not None, f"required parameter {param['name']} not given"
+        bindings[param["name"]] = term(param["type"], str(raw))
+    assert not values, f"unknown parameters {values}"
+    if text_query:
+        result = store.query(
+            inject_values(text, {n: str(t) for n, t in bindings.items()}),
+            use_default_graph_as_union=True,
+        )
+    else:
+        result = store.query(
+            text,
+            use_default_graph_as_union=True,
+            substitutions={pyoxigraph.Variable(n): t for n, t in bindings.items()},
+        )
+    names = [v.value for v in result.variables]
+    return [{n: plain(solution[n]) for n in names} for solution in result]
+
+
+def column(rows, *names):
+    if len(names) == 1:
+        return [row[names[0]] for row in rows]
+    return [tuple(row[n] for n in names) for row in rows]
+
+
+# -- every saved query ----------------------------------------------------------
+
+
+def test_there_are_enough_queries():
+    assert len(QUERY_FILES) >= 17
+    for path in QUERY_FILES:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*\.rq", path.name), path.name
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_header_parses_and_params_are_well_used(path):
+    text = path.read_text(encoding="utf-8")
+    summary, params = parse_header(text)
+    assert len(summary) > 20
+    code = body(text)
+    for param in params:
+        name = param["name"]
+        assert re.search(rf"\?{name}\b", code), f"parameter ?{name} unused"
+        assert not re.search(rf"\bAS\s+\?{name}\b", code, flags=re.IGNORECASE), (
+            f"parameter ?{name} is assigned in the query"
+        )
+        if param["default"] is not None:
+            term(param["type"], param["default"])  # the default is a valid value
+        # pyoxigraph only substitutes variables of the SELECT projection
+        assert name in projected_keys(code), f"parameter ?{name} is not projected"
+    assert re.search(r"^PREFIX\s", code, flags=re.MULTILINE | re.IGNORECASE)
+    assert not re.search(r"\bLIMIT\s+\?", code, flags=re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_order_by_covers_every_projected_key(path):
+    text = path.read_text(encoding="utf-8")
+    code = body(text)
+    params = {param["name"] for param in parse_header(text)[1]}  # constant in every row
+    order = code[code.upper().rindex("ORDER BY") :]
+    missing = {v for v in projected_keys(code) - params if not re.search(rf"\?{v}\b", order)}
+    assert not missing, f"projected but not ordered by: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_query_parses_and_runs_on_fixture(store, path):
+    rows = run(store, path.stem)
+    assert rows, f"{path.name} returns no rows on the fixture"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in QUERY_FILES if parse_header(p.read_text(encoding="utf-8"))[1]],
+    ids=lambda p: p.stem,
+)
+def test_values_injection_gives_the_same_rows(store, path):
+    """Bound by substitution (embedded) or by an injected VALUES block (remote): same answer."""
+    assert run(store, path.stem) == run(store, path.stem, text_query=True)
+
+
+# -- answers on the fixture ---------------------------------------------------------
+
+
+def test_lineage_is_the_chain_nearest_first(store):
+    rows = run(store, "lineage", model="wizardcoder")
+    assert column(rows, "ancestorName", "depth") == [("Code Llama", 1), ("Llama 2", 2), ("Llama", 3)]
+    assert set(column(rows, "startName")) == {"WizardCoder"}
+    assert column(run(store, "lineage"), "ancestorName", "depth") == [("Llama 2", 1), ("Llama", 2)]
+    assert run(store, "lineage", model="Llama") == []  # the root has no ancestor
+
+
+def test_descendants_of_llama_by_alternative_name(store):
+    rows = run(store, "descendants", model="LLaMA")
+    assert column(rows, "descendantName", "depth") == [
+        ("Alpaca", 1),
+        ("Llama 2", 1),
+        ("vicuna", 1),
+        ("Code Llama", 2),
+        ("WizardCoder", 3),
+    ]
+    assert column(run(store, "descendants", model="DeepSeek-V3"), "descendantName") == ["DeepSeek-R1"]
+
+
+def test_moe_models_with_total_and_active_parameters(store):
+    rows = run(store, "moe-models")
+    got = {r["modelName"]: (r["totalParameters"], r["activeParameters"]) for r in rows}
+    assert got == {
+        "DeepSeek-V3": (671_000_000_000, 37_000_000_000),
+        "DeepSeek-R1": (671_000_000_000, 37_000_000_000),
+        "Mixtral 8x22B": (141_000_000_000, 39_000_000_000),
+        "Llama 4 Scout": (109_000_000_000, 17_000_000_000),
+        "Mixtral 8x7B": (46_700_000_000, 12_900_000_000),
+        "Llama 4": (None, None),
+    }
+    assert column(rows, "modelName")[:2] == ["DeepSeek-R1", "DeepSeek-V3"]  # tie broken by name
+    assert column(rows, "modelName")[-1] == "Llama 4"  # no size: last
+
+
+def test_models_with_paper_but_no_repository(store):
+    rows = run(store, "models-with-paper-no-repo")
+    assert column(rows, "modelName", "arxivId") == [("Llama 2", "2307.09288"), ("Mixtral 8x7B", "2401.04088")]
+
+
+def test_where_from_lists_each_fact_with_its_line(store):
+    rows = run(store, "where-from", entity="mixtral 8x7b")
+    facts = {(r["property"].removeprefix(LLMKG), str(r["value"]), r["catalog"], r["line"]) for r in rows}
+    # eleven facts on line 22 (two architectures), the size also on line 20
+    assert len(rows) == len(facts) == 12
+    assert ("hasArchitecture", "architecture/moe", "mini.md", 22) in facts
+    assert ("hasArchitecture", "architecture/transformer", "mini.md", 22) in facts
+    assert ("parameterCount", "46700000000", "mini.md", 20) in facts
+    assert ("parameterCount", "46700000000", "mini.md", 22) in facts
+    assert ("releaseDate", "2023-12-11", "mini.md", 22) in facts
+    assert ("developedBy", "organization/mistral", "mini.md", 22) in facts
+    assert {line for *_, line in facts} == {20, 22}
+    lineage = run(store, "where-from", entity="WizardCoder")
+    assert column(lineage, "property", "value", "line") == [(LLMKG + "fineTunedFrom", "model/codellama", 43)]
+
+
+def test_where_from_agrees_with_the_provenance_graph(store):
+    """Every reified statement about Llama 2 shows up once per source line."""
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    subject = pyoxigraph.NamedNode(ID + "model/llama2")
+    expected = set()
+    for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(rdf + "subject"), subject):
+        statement = quad.subject
+        predicate = next(store.quads_for_pattern(statement, pyoxigraph.NamedNode(rdf + "predicate"), None)).object
+        for source in store.quads_for_pattern(statement, pyoxigraph.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None):
+            line = next(store.quads_for_pattern(source.object, pyoxigraph.NamedNode(LLMKG + "lineNumber"), None)).object
+            expected.add((predicate.value, int(line.value)))
+    rows = run(store, "where-from", entity="Llama-2")
+    assert expected and {(r["property"], r["line"]) for r in rows} == expected
+
+
+def test_models_per_organization(store):
+    rows = run(store, "models-per-organization")
+    assert column(rows, "organizationName", "models") == [
+        ("Meta", 5),
+        ("Mistral", 3),
+        ("Deepseek", 2),
+        ("Stanford", 1),
+    ]
+
+
+def test_models_by_architecture_matches_alternative_names(store):
+    moe = column(run(store, "models-by-architecture", arch="mixture of experts"), "modelName")
+    assert moe == ["DeepSeek-R1", "DeepSeek-V3", "Llama 4", "Llama 4 Scout", "Mixtral 8x22B", "Mixtral 8x7B"]
+    transformer = column(run(store, "models-by-architecture"), "modelName")
+    assert transformer == ["Code Llama", "Llama", "Llama 2", "Mistral 7B", "Mixtral 8x7B"]
+    assert column(run(store, "models-per-architecture"), "architectureName", "models") == [
+        ("MoE", 6),
+        ("Transformer", 5),
+    ]
+
+
+def test_releases_per_year_and_organization(store):
+    rows = run(store, "releases-per-year-and-organization")
+    assert column(rows, "year", "organizationName", "models") == [
+        (2023, "Meta", 3),
+        (2023, "Mistral", 2),
+        (2023, "Stanford", 1),
+        (2024, "Deepseek", 1),
+        (2024, "Mistral", 1),
+        (2025, "Deepseek", 1),
+        (2025, "Meta", 1),
+    ]
+    # WizardCoder (2023, year precision) has no organisation but is a 2023 release.
+    assert column(run(store, "releases-per-year"), "year", "models") == [(2023, 7), (2024, 2), (2025, 2)]
+
+
+def test_largest_context_windows_keeps_ties_at_the_cut(store):
+    top = run(store, "largest-context-windows", limit=2)
+    assert column(top, "rank", "modelName", "contextLength") == [
+        (1, "Llama 4 Scout", 10_000_000),
+        (2, "DeepSeek-R1", 131_072),
+        (2, "DeepSeek-V3", 131_072),
+    ]
+    same = run(store, "largest-context-windows", limit=3)
+    assert column(same, "rank", "model") == column(top, "rank", "model")  # rank 3 is empty: a tie
+    assert set(column(same, "limit")) == {3}
+    everything = run(store, "largest-context-windows")
+    assert len(everything) == 11  # every model that gives a context length
+    assert column(everything, "modelName")[-2:] == ["Llama", "vicuna"]
+    assert set(column(everything, "rank")[-2:]) == {10}
+
+
+def test_papers_by_date_and_papers_without_model(store):
+    rows = run(store, "papers-by-date")
+    assert column(rows, "publicationDate")[:2] == ["2023-02-27", "2023-03-31"]
+    assert column(rows, "arxivId")[-1] == "2501.12948"
+    assert "2304.13712" not in column(rows, "arxivId")  # no date
+    assert ("2303.18223", None) in column(rows, "arxivId", "modelName")
+    orphans = run(store, "papers-without-model")
+    assert column(orphans, "arxivId", "publicationDate") == [("2303.18223", "2023-03-31"), ("2304.13712", None)]
+
+
+def test_organization_first_and_latest_release(store):
+    rows = run(store, "organization-first-latest-release")
+    assert column(rows, "organizationName", "firstRelease", "firstModel", "latestRelease", "latestModel", "releases") == [
+        ("Meta", "2023-02-24", "Llama", "2025-04-05", "Llama 4", 4),
+        ("Stanford", "2023-03", "Alpaca", "2023-03", "Alpaca", 1),
+        ("Mistral", "2023-09-27", "Mistral 7B", "2024-04", "Mixtral 8x22B", 3),
+        ("Deepseek", "2024-12-26", "DeepSeek-V3", "2025-01-20", "DeepSeek-R1", 2),
+    ]
+
+
+def test_models_without_release_date(store):
+    rows = run(store, "models-without-release-date")
+    assert column(rows, "modelName", "organizationName") == [("Llama 4 Scout", "Meta"), ("vicuna", None)]
+
+
+def test_context_length_over_time(store):
+    rows = run(store, "context-length-over-time")
+    assert column(rows, "year", "maxContextLength", "models") == [(2023, 32768, 6), (2024, 131072, 2), (2025, 131072, 1)]
+
+
+def test_moe_organizations_by_year(store):
+    assert column(run(store, "moe-organizations-by-year"), "organizationName", "moeModels") == [
+        ("Deepseek", 1),
+        ("Mistral", 1),
+    ]
+    assert column(run(store, "moe-organizations-by-year", year=2025), "organizationName") == ["Deepseek", "Meta"]
+    assert column(run(store, "moe-organizations-by-year", year=2023), "organizationName") == ["Mistral"]
+    assert run(store, "moe-organizations-by-year", year=2022) == []
+
+
+def test_models_by_size_range(store):
+    small = run(store, "models-by-size-range")
+    assert column(small, "modelName", "parameters") == [
+        ("Alpaca", 7_000_000_000),
+        ("Code Llama", 7_000_000_000),
+        ("Llama", 7_000_000_000),
+        ("Llama 2", 7_000_000_000),
+        ("Mistral 7B", 7_300_000_000),
+    ]
+    middle = run(store, "models-by-size-range", minBillions="13", maxBillions="34")
+    assert column(middle, "modelName", "parameters") == [
+        ("Code Llama", 13_000_000_000),
+        ("Llama", 13_000_000_000),
+        ("Llama 2", 13_000_000_000),
+        ("vicuna", 13_000_000_000),
+        ("WizardCoder", 15_000_000_000),
+        ("Llama", 33_000_000_000),
+        ("Code Llama", 34_000_000_000),
+        ("WizardCoder", 34_000_000_000),
+    ]
+    fractional = run(store, "models-by-size-range", minBillions="7.2", maxBillions="7.3")
+    assert column(fractional, "modelName") == ["Mistral 7B"]
+
+
+def test_model_card(store):
+    rows = run(store, "model-card")  # Llama 2
+    facts = {(r["property"].removeprefix(LLMKG), r["value"], r["valueName"]) for r in rows}
+    assert ("basedOn", "model/llama", "Llama") in facts
+    assert ("parameterCount", 70_000_000_000, None) in facts
+    assert ("releaseDate", "2023-07-18", None) in facts
+    assert ("developedBy", "organization/meta", "Meta") in facts
+    assert len([f for f in facts if f[0] == "parameterCount"]) == 3
+    assert set(column(rows, "entity")) == {"model/llama2"}
+    # a name given in another case matches; label and altLabel do not duplicate rows
+    vicuna = run(store, "model-card", model="VICUNA")
+    assert len(vicuna) == len({(r["property"], str(r["value"])) for r in vicuna})
+
+
+def test_organizations_overview(store):
+    rows = run(store, "organizations-overview")
+    assert column(rows, "organizationName", "models", "papers", "firstRelease", "latestRelease") == [
+        ("Meta", 5, 3, "2023-02-24", "2025-04-05"),
+        ("Mistral", 3, 2, "2023-09-27", "2024-04"),
+        ("Deepseek", 2, 2, "2024-12-26", "2025-01-20"),
+        ("Stanford", 1, 0, "2023-03", "2023-03"),
+    ]
+
+
+def test_models_by_organization_by_alternative_name(store):
+    rows = run(store, "models-by-organization", organization="mistral ai")
+    assert column(rows, "modelName", "releaseDate", "largestSize", "contextLength") == [
+        ("Mistral 7B", "2023-09-27", 7_300_000_000, 8192),
+        ("Mixtral 8x7B", "2023-12-11", 46_700_000_000, 32768),
+        ("Mixtral 8x22B", "2024-04", 141_000_000_000, 65536),
+    ]
+    meta = column(run(store, "models-by-organization"), "modelName")
+    assert meta == ["Llama 4 Scout", "Llama", "Llama 2", "Code Llama", "Llama 4"]  # undated first
+
+
+def test_section_contents(store):
+    rows = run(store, "section-contents")
+    assert column(rows, "sectionName", "parentName", "models", "papers") == [
+        ("Evolutionary Tree of Large Language Models", None, 0, 2),
+        ("LLM for Domain Specific", None, 2, 0),
+        ("Deepseek", "Large Language Model Collection", 2, 0),
+        ("Llama variants emerged in 2023", "Large Language Model Collection", 2, 0),
+        ("Meta", "Large Language Model Collection", 4, 0),
+        ("Mistral", "Large Language Model Collection", 3, 0),
+    ]
