@@ -48,7 +48,15 @@ from llmkg.errors import ReasonerError
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
 
-DEFAULT_ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology" / "llmkg.ttl"
+
+
+def default_ontology() -> Path:
+    """ontology/llmkg.ttl beside src/ in a checkout, or under llmkg/_shipped/."""
+    here = Path(__file__).resolve()
+    candidates = (here.parents[2] / "ontology" / "llmkg.ttl",
+                  here.parent / "_shipped" / "ontology" / "llmkg.ttl")
+    return next((c for c in candidates if c.is_file()), candidates[0])
+
 
 _TYPE = vocab.RDF + "type"
 _SUBCLASS = vocab.RDFS + "subClassOf"
@@ -98,11 +106,11 @@ class ReasonReport:
 
 
 def reason(data: "rdflib.Graph | Iterable[tuple[Any, Any, Any]] | str", *,
-           ontology: Path = DEFAULT_ONTOLOGY) -> ReasonReport:
+           ontology: Path | None = None) -> ReasonReport:
     """Run HermiT over `data` (asserted triples) under `ontology`.
 
     `data` is an rdflib Graph, an iterable of rdflib triples, or N-Triples
-    text. Raises ReasonerError when Java is missing or HermiT fails to run;
+    text; `ontology` defaults to the bundled llmkg.ttl. Raises ReasonerError when Java is missing or HermiT fails to run;
     an inconsistent graph is not an error but a report with
     `consistent=False` and an `explanation`.
     """
@@ -111,7 +119,7 @@ def reason(data: "rdflib.Graph | Iterable[tuple[Any, Any, Any]] | str", *,
                             hint="install a Java runtime (e.g. apt-get install default-jre) and retry")
     started = time.perf_counter()
     asserted = _as_graph(data)
-    tbox = _load_ontology(ontology)
+    tbox = _load_ontology(default_ontology() if ontology is None else ontology)
     world_triples, consistent = _run_hermit(tbox, asserted)
     if not consistent:
         return ReasonReport(consistent=False, explanation=tuple(_diagnose(tbox, asserted)),
