@@ -377,7 +377,7 @@ def test_models_by_size_range(store):
         ("Llama 2", 7_000_000_000),
         ("Mistral 7B", 7_300_000_000),
     ]
-    middle = run(store, "models-by-size-range", minBillions="13", maxBillions="34")
+    middle = run(store, "models-by-size-range", minMillions=13000, maxMillions=34000)
     assert column(middle, "modelName", "parameters") == [
         ("Code Llama", 13_000_000_000),
         ("Llama", 13_000_000_000),
@@ -388,7 +388,7 @@ def test_models_by_size_range(store):
         ("Code Llama", 34_000_000_000),
         ("WizardCoder", 34_000_000_000),
     ]
-    fractional = run(store, "models-by-size-range", minBillions="7.2", maxBillions="7.3")
+    fractional = run(store, "models-by-size-range", minMillions=7200, maxMillions=7300)
     assert column(fractional, "modelName") == ["Mistral 7B"]
 
 
