@@ -437,3 +437,194 @@ def test_section_contents(store):
         ("Meta", "Large Language Model Collection", 4, 0),
         ("Mistral", "Large Language Model Collection", 3, 0),
     ]
+
+
+# -- the same answers from SPARQL servers (VALUES injected, as for remote endpoints) --
+# Each server is started here on a free port with the fixture loaded, and
+# skipped when its program is not installed.
+
+ENGINE_VARIANTS = {
+    "lineage": [{}, {"model": "wizardcoder"}, {"model": "Llama"}],
+    "descendants": [{}, {"model": "LLaMA"}],
+    "largest-context-windows": [{}, {"limit": 2}],
+    "moe-organizations-by-year": [{}, {"year": 2025}],
+    "models-by-size-range": [{}, {"minMillions": 13000, "maxMillions": 34000}, {"minMillions": 7200, "maxMillions": 7300}],
+    "model-card": [{}, {"model": "VICUNA"}],
+    "where-from": [{}, {"entity": "mixtral 8x7b"}],
+    "models-by-architecture": [{}, {"arch": "mixture of experts"}],
+    "models-by-organization": [{}, {"organization": "mistral ai"}],
+}
+ENGINE_CASES = [
+    pytest.param(path.stem, values, id=f"{path.stem}{'-' if values else ''}{'-'.join(map(str, values.values()))}")
+    for path in QUERY_FILES
+    for values in ENGINE_VARIANTS.get(path.stem, [{}])
+]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _program(name: str) -> str | None:
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def _post_query(url: str, query: str, timeout: float = 60) -> dict:
+    import json
+    import urllib.parse
+    import urllib.request
+
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.load(response)
+
+
+def _wait_until_up(url: str, process, seconds: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}")
+        try:
+            _post_query(url, "ASK { ?s ?p ?o }", timeout=5)
+            return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"no answer from {url} within {seconds}s")
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    import subprocess
+
+    program = _program("oxigraph")
+    if program is None:
+        pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
+    location = tmp_path_factory.mktemp("oxigraph") / "db"
+    subprocess.run([program, "load", "--location", str(location), "--file", str(FIXTURE)], check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [program, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+CaseMode = 2
+DirsAllowed = ., {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory, store):
+    import subprocess
+
+    server, isql = _program("virtuoso-t"), _program("isql-vt") or _program("isql")
+    if server is None or isql is None:
+        pytest.skip("Virtuoso (virtuoso-t and isql-vt) is not installed")
+    directory = tmp_path_factory.mktemp("virtuoso")
+    port, http_port = _free_port(), _free_port()
+    (directory / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=directory, port=port, http_port=http_port))
+    process = subprocess.Popen(
+        [server, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{http_port}/sparql"
+        _wait_until_up(url, process)
+        script = []
+        for name in ("data", "provenance", "inferred"):
+            graph = f"https://w3id.org/llmkg/graph/{name}"
+            path = directory / f"{name}.nt"
+            with path.open("wb") as out:
+                store.dump(out, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph))
+            script.append(f"DB.DBA.TTLP_MT(file_to_string_output('{path}'), '', '{graph}');")
+        (directory / "load.sql").write_text("\n".join(script) + "\n")
+        subprocess.run([isql, f"127.0.0.1:{port}", "dba", "dba", str(directory / "load.sql")],
+                       check=True, capture_output=True, timeout=120)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _remote_value(binding):
+    if binding is None:
+        return None
+    if binding["type"] == "uri":
+        return binding["value"].removeprefix(ID)
+    datatype = binding.get("datatype", "").rsplit("#", 1)[-1]
+    if datatype in ("integer", "int", "long", "short", "nonNegativeInteger"):
+        return int(binding["value"])
+    if datatype == "decimal":
+        return Decimal(binding["value"])
+    return binding["value"]
+
+
+def _same_rows_remote(store, url: str, name: str, values: dict) -> None:
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    _, params = parse_header(text)
+    bindings = {p["name"]: str(term(p["type"], str(values.get(p["name"], p["default"])))) for p in params}
+    result = _post_query(url, inject_values(text, bindings) if bindings else text)
+    names = result["head"]["vars"]
+    remote = [{n: _remote_value(b.get(n)) for n in names} for b in result["results"]["bindings"]]
+    assert remote == run(store, name, **dict(values))
+
+
+@pytest.mark.parametrize(("name", "values"), ENGINE_CASES)
+def test_same_rows_on_oxigraph_server(store, oxigraph_server, name, values):
+    _same_rows_remote(store, oxigraph_server, name, values)
+
+
+@pytest.mark.parametrize(("name", "values"), ENGINE_CASES)
+def test_same_rows_on_virtuoso(store, virtuoso_server, name, values):
+    _same_rows_remote(store, virtuoso_server, name, values)
