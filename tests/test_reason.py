@@ -157,3 +157,15 @@ def test_bad_inputs_raise_reasoner_error(tmp_path: Path) -> None:
     with pytest.raises(ReasonerError) as caught:
         reason(rdflib.Graph(), ontology=missing)
     assert caught.value.file == str(missing)
+
+
+@needs_java
+def test_reasoning_again_over_the_closure_adds_nothing(report, lineage) -> None:
+    closed = rdflib.Graph()
+    for triple in lineage:
+        closed.add(triple)
+    for triple in report.inferred:
+        closed.add(triple)
+    # a label with quotes, a backslash, a newline and an emoji survives the round trip
+    closed.add((m("llama2"), URIRef(vocab.SKOS + "altLabel"), Literal('TÜLU "2" \\ x\n💡')))
+    assert reason(closed).inferred == ()

@@ -23,9 +23,10 @@ owl:TransitiveProperty, which owlready2 does not write back for pairs it
 considers already stated). Nothing is invented beyond what the axioms entail.
 
 Input: an rdflib Graph (or any iterable of rdflib (s, p, o) triples), or
-N-Triples text. Give it the asserted data graph (`vocab.DATA_GRAPH`), not the
-provenance graph: reified statements would make every property IRI an
-individual too. Blank nodes are reasoned over but never written out.
+N-Triples text. Give it the asserted data graph (`vocab.DATA_GRAPH`); adding
+the provenance graph works too but only adds types of source lines and
+dcterms:isPartOf links. Blank nodes are reasoned over but never written out.
+Ontology terms are never subjects of the output (no TBox inferences).
 Data-property values are not inferred by HermiT; only their super-properties
 are materialised from the asserted literals.
 
@@ -34,6 +35,7 @@ Java must be on PATH (HermiT is a Java program): otherwise ReasonerError.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections import Counter
@@ -67,7 +69,6 @@ _INVERSE = vocab.OWL + "inverseOf"
 _OBJECT_PROPERTY = vocab.OWL + "ObjectProperty"
 _DATA_PROPERTY = vocab.OWL + "DatatypeProperty"
 _TRANSITIVE = vocab.OWL + "TransitiveProperty"
-_CLASS = vocab.OWL + "Class"
 # Types that say what kind of OWL entity something is, not what it is.
 _META_TYPES = frozenset(vocab.OWL + n for n in (
     "Thing", "NamedIndividual", "Class", "ObjectProperty", "DatatypeProperty",
@@ -76,6 +77,7 @@ _META_TYPES = frozenset(vocab.OWL + n for n in (
     "AllDisjointClasses", "Restriction")) | {vocab.RDFS + "Datatype", vocab.RDFS + "Class"}
 
 _MAX_FIXPOINT_ROUNDS = 64
+_IRI_TRIPLE = re.compile(r"<([^<>\s]*)> <([^<>\s]*)> <([^<>\s]*)> \.\s*$")
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,6 @@ def _run_hermit(tbox: "rdflib.Graph", abox: "rdflib.Graph") -> tuple[set[tuple[s
     import tempfile
 
     import owlready2
-    import rdflib
 
     with tempfile.TemporaryDirectory(prefix="llmkg-reason-") as tmp:
         onto_file = Path(tmp) / "ontology.nt"
@@ -200,9 +201,11 @@ def _run_hermit(tbox: "rdflib.Graph", abox: "rdflib.Graph") -> tuple[set[tuple[s
             world.save(buf, format="ntriples")
         finally:
             world.close()
-    after = rdflib.Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
-    return {(str(s), str(p), str(o)) for s, p, o in after
-            if isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)}, True
+    # Only IRI-to-IRI triples matter (types, object properties, hierarchy);
+    # literals are taken from the input, so owlready2's spelling of them is
+    # never parsed.
+    lines = buf.getvalue().decode("utf-8").splitlines()
+    return {m.groups() for m in map(_IRI_TRIPLE.match, lines) if m}, True
 
 
 # --------------------------------------------------------------------------
@@ -219,7 +222,6 @@ class _Schema:
         self.object_props: set[str] = set()
         self.data_props: set[str] = set()
         self.transitive: set[str] = set()
-        self.classes: set[str] = set()
         for s, p, o in triples:
             if p == _SUBCLASS:
                 up.setdefault(s, set()).add(o)
@@ -241,8 +243,6 @@ class _Schema:
                     self.data_props.add(s)
                 elif o == _TRANSITIVE:
                     self.transitive.add(s)
-                elif o == _CLASS:
-                    self.classes.add(s)
         self._up, self._pup = up, pup
         self._closure_cache: dict[tuple[int, str], frozenset[str]] = {}
 
