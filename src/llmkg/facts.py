@@ -1,0 +1,223 @@
+"""Finders for the facts a catalog sentence states, keyed on meaning.
+
+Each finder reads plain text (or a URL) and returns typed values with the
+text offset they were found at, so the caller can attribute each value to
+the right entry and source line. Nothing here knows markdown or RDF.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date at the precision the catalog gives: YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    lexical: str
+
+    @property
+    def datatype(self) -> str:
+        return {4: "gYear", 7: "gYearMonth"}.get(len(self.lexical), "date")
+
+    @property
+    def year(self) -> int:
+        return int(self.lexical[:4])
+
+
+@dataclass(frozen=True)
+class Found:
+    value: object
+    start: int
+    end: int
+    note: str = ""  # set when a value was read only in part (e.g. unknown month)
+
+
+# --- dates ---------------------------------------------------------------
+
+_DATE = re.compile(r"\[\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d\d)\s*\]"
+                   r"|\[\s*((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\s*\]")
+
+
+def find_dates(text: str) -> list[Found]:
+    """Bracketed dates: [18 Jul 2023], [Mar 2023], [April 2024], [2023], [2023-07-18]."""
+    found = []
+    for m in _DATE.finditer(text):
+        if m.group(3):
+            day, month_name, year = m.group(1), m.group(2), m.group(3)
+            month = MONTHS.get(month_name[:3].lower())
+            if month is None:
+                found.append(Found(Date(year), m.start(), m.end(),
+                                   note=f"unknown month '{month_name}', kept the year only"))
+                continue
+            lexical = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+        else:
+            lexical = "-".join(g for g in m.group(4, 5, 6) if g)
+        if _valid_date(lexical):
+            found.append(Found(Date(lexical), m.start(), m.end()))
+        else:
+            found.append(Found(Date(lexical[:4]), m.start(), m.end(),
+                               note=f"impossible date '{m.group(0)}', kept the year only"))
+    return found
+
+
+def _valid_date(lexical: str) -> bool:
+    import datetime
+
+    parts = [int(p) for p in lexical.split("-")]
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+# --- sizes -------------------------------------------------------------------
+
+_SCALE = {"k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "mn": 10**6,
+          "b": 10**9, "billion": 10**9, "bn": 10**9, "t": 10**12, "trillion": 10**12}
+
+NUMBER = r"(\d+(?:\.\d+)?)"
+# 7B, 1.1B, 111m, 13b, 3.8 billion (parameters), 70B-A14B handled by the caller
+_SIZE = re.compile(rf"(?<![\w.]){NUMBER}\s?(b|m|t|bn)(?![a-z\d])(?!-\d)|(?<![\w.]){NUMBER}\s(billion|trillion)\b",
+                   re.I)
+_ACTIVE = re.compile(rf"activ\w*\s*(?:params?\s*|parameters?\s*)?[:=]?\s*{NUMBER}\s?([bmt])\b"
+                     rf"|{NUMBER}\s?([bmt])\s+activ\w*|(?<![\w.])a{NUMBER}b\b", re.I)
+_TOTAL = re.compile(rf"total\s*(?:params?\s*|parameters?\s*)?[:=]?\s*{NUMBER}\s?([bmt])\b", re.I)
+
+
+def amount(number: str, unit: str) -> int:
+    """'1.1', 'B' -> 1100000000, exactly (no float rounding)."""
+    from decimal import Decimal
+
+    return int(Decimal(number.replace(",", "")) * _SCALE[unit.lower()])
+
+
+def find_sizes(text: str) -> list[Found]:
+    """Parameter counts ("7B", "1.1B", "3.8 billion") as plain integers."""
+    found = []
+    for m in _SIZE.finditer(text):
+        if m.group(1):
+            value = amount(m.group(1), m.group(2))
+            unit = m.group(2).lower()
+            # "10M context" is a context length, not a size
+            after = text[m.end(): m.end() + 12].lower()
+            if unit == "m" and re.match(r"[\s-]*(context|token)", after):
+                continue
+        else:
+            if not re.match(r"\s*(parameters?|params?)\b", text[m.end():m.end() + 14], re.I):
+                continue
+            value = amount(m.group(3), m.group(4))
+        found.append(Found(value, m.start(), m.end()))
+    return found
+
+
+def find_active_and_total(text: str) -> tuple[list[Found], list[Found]]:
+    """MoE sizes: 'activated 17b / total 109b', '(37B active)', 'Qwen2-57B-A14B'."""
+    active = []
+    for m in _ACTIVE.finditer(text):
+        number, unit = (m.group(1), m.group(2)) if m.group(1) else \
+            (m.group(3), m.group(4)) if m.group(3) else (m.group(5), "b")
+        active.append(Found(amount(number, unit), m.start(), m.end()))
+    total = [Found(amount(m.group(1), m.group(2)), m.start(), m.end()) for m in _TOTAL.finditer(text)]
+    return active, total
+
+
+# --- context lengths -----------------------------------------------------------
+
+_CONTEXT_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|m|million|thousand)?(?![a-z\d])",
+                             re.I)
+
+
+def find_context_lengths(text: str) -> list[Found]:
+    """Context windows: '128K context', '1 million token context', 'up to 8,192 tokens'."""
+    found = []
+    for m in _CONTEXT_NUMBER.finditer(text):
+        number, unit = m.group(1), m.group(2)
+        after = text[m.end(): m.end() + 40].lower()
+        before = text[max(0, m.start() - 40): m.start()].lower()
+        after = re.split(r"[.;(]\s|,\s(?!\d)", after)[0]
+        before = re.split(r"[.;)]\s", before)[-1]
+        tokens_after = re.match(r"[\s-]*(tokens?|token context|context)", after)
+        if unit:
+            if not (tokens_after or re.search(r"context(?: window| length)?\b", after)
+                    or re.search(r"context(?: window| length)?(?: of| to| up to| is)?[^\d]{0,20}$", before)):
+                continue
+            value = amount(number, unit)
+        else:
+            if not re.match(r"[\s-]*tokens?\b", after):
+                continue
+            value = int(number.replace(",", "").split(".")[0])
+        found.append(Found(value, m.start(), m.end()))
+    return found
+
+
+# --- links ---------------------------------------------------------------------
+
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$|([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv id a URL points to, on arxiv.org or a mirror (/abs/ID, /pdf/ID, /papers/ID)."""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    m = re.search(r"/(?:abs|pdf|papers|html)/(.+)$", path)
+    if not m:
+        return None
+    candidate = _ARXIV_ID.match(m.group(1))
+    if not candidate:
+        return None
+    if candidate.group(2) and "arxiv" not in parts.netloc:
+        return None  # old-style ids only on arXiv itself: too easy to mistake elsewhere
+    return candidate.group(1) or candidate.group(2)
+
+
+# Paths on Hugging Face that are pages, not model repositories.
+_HF_PAGES = {"blog", "spaces", "papers", "datasets", "docs", "collections", "models",
+             "learn", "posts", "organizations", "settings", "tasks"}
+
+
+def repository(url: str) -> str | None:
+    """The canonical repository IRI of a GitHub or Hugging Face model repo URL."""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    owner, name = segments[0], segments[1].removesuffix(".git")
+    if host == "github.com":
+        return f"https://github.com/{owner}/{name}"
+    if host == "huggingface.co" and owner not in _HF_PAGES:
+        return f"https://huggingface.co/{owner}/{name}"
+    return None
+
+
+def repository_owner(url: str) -> str | None:
+    """The GitHub / Hugging Face owner of a URL (also of org pages without a repo)."""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host in ("github.com", "huggingface.co") and segments and segments[0] not in _HF_PAGES:
+        return segments[0]
+    return None
+
+
+def host(url: str) -> str:
+    if "://" not in url:
+        url = "https://" + url
+    return urlsplit(url).netloc.lower().removeprefix("www.")
+
+
+def is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))

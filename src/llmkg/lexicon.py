@@ -1,0 +1,139 @@
+"""The curated lexicons and rules under data/, loaded once.
+
+Knowledge that varies between catalogs (organisation aliases, architecture
+names, resource words, lineage phrases) lives in TOML files a curator can
+edit; this module only reads them and offers look-ups.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from llmkg.errors import CatalogError
+
+
+def shipped(name: str) -> Path:
+    """A top-level folder the project ships (data, ontology, queries).
+
+    In a source checkout it is the folder beside src/; in an installed wheel
+    the copy under llmkg/_shipped/.
+    """
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / name, here.parent / "_shipped" / name):
+        if candidate.is_dir():
+            return candidate
+    raise CatalogError(f"llmkg's {name}/ folder is missing", hint="reinstall llmkg")
+
+
+def data_dir() -> Path:
+    return shipped("data")
+
+
+def key(name: str) -> str:
+    """Identity key of a name: case-, accent-, space- and punctuation-blind.
+
+    A '.' survives only between two digits, so 'Llama 3.1' and 'Llama 31'
+    stay apart while 'DeepSeek-V3' and 'Deepseek V3' meet.
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"(?<=\d)\.(?=\d)", "\0", text)
+    text = re.sub(r"[^a-z0-9\0]", "", text)
+    return text.replace("\0", ".")
+
+
+@dataclass(frozen=True)
+class Organization:
+    name: str
+    aliases: tuple[str, ...]
+    owners: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Architecture:
+    name: str
+    aliases: tuple[str, ...]
+    pattern: re.Pattern
+    broader: str | None
+
+
+@dataclass
+class Lexicon:
+    organizations: list[Organization]
+    architectures: list[Architecture]
+    rules: dict
+    _org_by_key: dict[str, Organization] = field(default_factory=dict)
+    _org_by_owner: dict[str, Organization] = field(default_factory=dict)
+    _arch_by_key: dict[str, Architecture] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for org in self.organizations:
+            for name in (org.name, *org.aliases):
+                self._org_by_key[key(name)] = org
+            for owner in org.owners:
+                self._org_by_owner[owner.lower()] = org
+        for arch in self.architectures:
+            for name in (arch.name, *arch.aliases):
+                self._arch_by_key[key(name)] = arch
+        r = self.rules
+        self.generic_links = {t.lower() for t in r["generic_link_texts"]}
+        self.resource_words = _words_re(r["resource_name_words"])
+        self.resource_starts = tuple(s.lower() for s in r["resource_description_starts"])
+        self.generic_name_words = {w.lower() for w in r["generic_name_words"]}
+        self.non_model_sections = re.compile("|".join(r["non_model_sections"]), re.I)
+        self.topic_words = _words_re(r["topic_group_words"])
+        self.lineage = dict(sorted(r["lineage"].items(), key=lambda kv: -len(kv[0])))
+
+    def organization(self, name: str) -> Organization | None:
+        return self._org_by_key.get(key(name))
+
+    def organization_of_owner(self, owner: str) -> Organization | None:
+        return self._org_by_owner.get(owner.lower())
+
+    def organization_of_host(self, host: str) -> Organization | None:
+        host = host.lower().removeprefix("www.")
+        for org in self.organizations:
+            for domain in org.domains:
+                if host == domain or host.endswith("." + domain):
+                    return org
+        return None
+
+    def architecture(self, name: str) -> Architecture | None:
+        return self._arch_by_key.get(key(name))
+
+    def is_generic_link(self, text: str) -> bool:
+        text = text.strip().lower()
+        return text in self.generic_links or not re.search(r"[a-z0-9]", text)
+
+
+def _words_re(words: list[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})s?(?![\w-])", re.I)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"bad lexicon file: {exc}", file=str(path),
+                           hint="fix the TOML syntax") from None
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    directory = directory or data_dir()
+    orgs = [Organization(o["name"], tuple(o.get("aliases", ())), tuple(o.get("owners", ())),
+                         tuple(o.get("domains", ())))
+            for o in _read_toml(directory / "organizations.toml")["organization"]]
+    archs = []
+    for a in _read_toml(directory / "architectures.toml")["architecture"]:
+        pattern = "|".join(f"(?:{p})" for p in a["patterns"])
+        archs.append(Architecture(a["name"], tuple(a.get("aliases", ())),
+                                  re.compile(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", re.I),
+                                  a.get("broader")))
+    return Lexicon(orgs, archs, _read_toml(directory / "rules.toml"))

@@ -1,0 +1,172 @@
+"""What an entry calls itself: model names, their other spellings, variants.
+
+Rules are about the shape of names (short, capitalised or versioned tokens,
+"X and Y", "owner/Name", "Name (ABBR)", "aka"), never about particular
+models.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from llmkg.lexicon import Lexicon, key
+
+MAX_NAME_WORDS = 5
+# Lower-case words that may stand inside a model name ("Grok 3 mini Reasoning").
+NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "flash", "lite",
+                  "micro", "vision", "instruct", "chat", "base", "reasoning", "thinking", "turbo",
+                  "ultra", "max", "omni", "coder", "math", "audio", "preview", "experimental",
+                  "multimodal", "moe", "vl"}
+_SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[bmtk]|a\d+(?:\.\d+)?b|\d+x\d+b)$", re.I)
+
+
+@dataclass
+class Name:
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    start: int = 0  # where the name's own text begins in the segment
+    end: int = 0
+
+
+def words(text: str) -> list[str]:
+    return [w for w in re.split(r"\s+", text.strip()) if w]
+
+
+def name_tokens(name: str) -> list[str]:
+    """'Llama 4 Scout' -> ['llama', '4', 'scout']; 'Phi-3-mini' -> ['phi', '3', 'mini']."""
+    return [t for t in re.split(r"[\s\-_/]+", name.lower()) if t]
+
+
+def is_size_token(token: str) -> bool:
+    return bool(_SIZE_TOKEN.match(token))
+
+
+def looks_like_name(text: str, *, strict: bool) -> bool:
+    """A short run of words that reads as a name.
+
+    `strict` (for text that is not a link) asks every word to be capitalised,
+    versioned (has a digit), hyphenated or a known modifier.
+    """
+    ws = words(text)
+    if not ws or len(ws) > MAX_NAME_WORDS or not re.search(r"[A-Za-z]", text):
+        return False
+    if not strict:
+        return True
+    return all(w[0].isupper() or re.search(r"\d|-", w) or w.lower() in NAME_MODIFIERS for w in ws)
+
+
+def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
+    """Names in a link text or leading phrase, and an organisation the title names.
+
+    Handles 'owner/Name', 'Name (ABBR)', 'X, aka Y', 'Org Name', 'A and B', 'A / mini'.
+    """
+    title = title.strip().strip("*_`").strip()
+    org = None
+    if ":" in title:
+        title = title.split(":", 1)[0].strip()
+    aliases: list[str] = []
+    m = re.match(r"^(.*?)[,\s]*\(?\b(?:aka|a\.k\.a|fka|formerly)\.?\s+([^)]+)\)?$", title, re.I)
+    if m:
+        title, aliases = m.group(1).strip(), [m.group(2).strip()]
+    m = re.match(r"^([\w.\-]+)/([\w.\-()]+)$", title)
+    if m:  # "facebookresearch/ImageBind": a repository path used as a name
+        aliases.append(title)
+        title = m.group(2)
+    m = re.match(r"^(.+?)\s*\(([^)]+)\)$", title)
+    if m and len(words(m.group(2))) <= 3:
+        title = m.group(1).strip()
+        aliases.append(m.group(2).strip())
+    ws = words(title)
+    for n in (2, 1):  # "Huggingface StarCoder": the organisation, then the name
+        if len(ws) > n and lexicon.organization(" ".join(ws[:n])):
+            org = lexicon.organization(" ".join(ws[:n])).name
+            rest = ws[n:]
+            if len(rest) == 1 and len(rest[0]) >= 5 and rest[0][:1].isupper():
+                aliases.append(rest[0])  # "Huggingface StarCoder" is also "StarCoder"
+            break
+    parts = [p.strip() for p in re.split(r"\s+(?:and|&|/)\s+|\s*/\s*", title) if p.strip()]
+    if len(parts) > 1 and all(len(words(p)) <= 4 for p in parts):
+        names = []
+        for part in parts:
+            if part[:1].islower() and names and " " not in part:
+                # "Phi-4-multimodal / mini": the family stem is implied
+                stem = re.sub(r"[-\s][^-\s]+$", "", names[0].label)
+                part = f"{stem}-{part}" if "-" in names[0].label else f"{stem} {part}"
+            names.append(Name(part))
+        names[0].aliases.extend(aliases)
+        return names, org
+    return [Name(title, aliases)], org
+
+
+def split_list(text: str) -> list[str]:
+    """'A (x), B, and C (y)' -> ['A (x)', 'B', 'C (y)'] (commas inside parentheses kept)."""
+    parts, depth, current = [], 0, []
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    out = []
+    for part in parts:
+        part = re.sub(r"^\s*(?:and|or)\s+", "", part.strip())
+        out.extend(p.strip() for p in re.split(r"\s+and\s+(?![^(]*\))", part) if p.strip())
+    return out
+
+
+def strip_parens(text: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()
+
+
+def name_phrases(text: str, first_token: str):
+    """Runs of name-like tokens starting with `first_token` (case-blind).
+
+    Yields (phrase, start, end). Used to find variants named in an entry:
+    'Llama 4 Scout', 'Claude Opus 4', 'Phi-3-mini', 'Grok 3 mini Reasoning'.
+    """
+    head = re.compile(rf"(?<![\w-]){re.escape(first_token)}[\w.+]*(?:-[\w.+]+)*", re.I)
+    token = re.compile(r"\s+([\w.+]+(?:-[\w.+]+)*)")
+    for m in head.finditer(text):
+        kept, end = [m.group(0)], m.end()
+        while (tok := token.match(text, end)) is not None:
+            bare = tok.group(1).rstrip(".")
+            if not (bare[:1].isupper() or re.search(r"\d", bare) or bare.lower() in NAME_MODIFIERS):
+                break
+            kept.append(bare)
+            end = tok.start(1) + len(bare)
+            if bare != tok.group(1):  # a sentence ends here
+                break
+        phrase = " ".join(kept).rstrip(".")
+        yield phrase, m.start(), m.start() + len(phrase)
+
+
+def is_variant_of(phrase: str, family: str) -> bool:
+    """The family's tokens stand in the phrase in order, and the phrase adds a non-size word."""
+    fam, toks = name_tokens(family), name_tokens(phrase)
+    if not fam or not toks or toks[0] != fam[0] or key(phrase) == key(family):
+        return False
+    i = 0
+    for tok in toks:
+        if i < len(fam) and tok == fam[i]:
+            i += 1
+    if i < len(fam):
+        return False
+    extra = list(toks)
+    for tok in fam:
+        extra.remove(tok)
+    # a variant adds a word or two ("Scout", "mini Reasoning"), not a whole phrase
+    return len(extra) <= 2 and any(not is_size_token(t) for t in extra)
+
+
+def drop_size_suffix(phrase: str) -> str:
+    """'Llama 3.3 70B' -> 'Llama 3.3'; 'Qwen2-57B-A14B' -> 'Qwen2'."""
+    out = phrase
+    while True:
+        new = re.sub(r"[\s-](?:\d+(?:\.\d+)?[BbMmTt]|A\d+(?:\.\d+)?B)$", "", out)
+        if new == out:
+            return out
+        out = new

@@ -1,0 +1,229 @@
+"""Stage 1: markdown catalog -> plain items with their source lines.
+
+markdown-it-py does the markdown; this module only flattens its token stream
+into what the extractor needs: headings, list items (text, links, nesting)
+and tables, each with the 1-based line it starts on.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmkg.errors import CatalogError
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+    line: int
+    start: int  # offset of the link text in the owning item's text
+    end: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+
+
+@dataclass
+class Item:
+    """One list item: its own paragraph text (nested lists are separate items)."""
+
+    line: int
+    end_line: int
+    depth: int
+    ordered: bool
+    text: str
+    links: tuple[Link, ...]
+    headings: tuple[Heading, ...]
+    parent: int | None
+    breaks: tuple[int, ...] = ()  # text offsets where a new source line starts
+    children: list[int] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int:
+        return self.line + bisect.bisect_right(self.breaks, offset)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    headings: tuple[Heading, ...]
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass
+class Catalog:
+    path: Path
+    name: str
+    items: list[Item]
+    tables: list[Table]
+    headings: list[Heading]
+    repaired_lines: int = 0  # lines whose mojibake ftfy repaired
+
+
+def read_text(path: Path) -> tuple[str, int]:
+    """The catalog's text with mojibake repaired, and how many lines changed."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read catalog: {exc.strerror}", file=str(path),
+                           hint="check the path") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogError("catalog is not UTF-8 text", file=str(path), line=line,
+                           hint="save the file as UTF-8 and retry") from None
+    import ftfy
+
+    lines = text.split("\n")
+    # Repair per line so line numbers stay exactly those of the file.
+    fixed = [ftfy.fix_text(line) if not line.isascii() else line for line in lines]
+    changed = sum(1 for a, b in zip(lines, fixed) if a != b)
+    return "\n".join(fixed), changed
+
+
+def parse_catalog(path: Path | str) -> Catalog:
+    path = Path(path)
+    text, repaired = read_text(path)
+    catalog = parse_text(text, path=path)
+    catalog.repaired_lines = repaired
+    return catalog
+
+
+def parse_text(text: str, *, path: Path | str = "<text>") -> Catalog:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    return _Flattener(Path(path)).run(tokens)
+
+
+class _Flattener:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[Item] = []
+        self.tables: list[Table] = []
+        self.headings: list[Heading] = []
+        self.path_stack: list[Heading] = []
+
+    def run(self, tokens) -> Catalog:
+        item_stack: list[int | None] = []  # open list items (None until its text is seen)
+        list_stack: list[bool] = []  # ordered?
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            kind = tok.type
+            if kind == "heading_open":
+                inline = tokens[i + 1]
+                text, _, _ = _render_inline(inline.children or [], 0)
+                heading = Heading(int(tok.tag[1:]), text.strip(), tok.map[0] + 1)
+                self.headings.append(heading)
+                while self.path_stack and self.path_stack[-1].level >= heading.level:
+                    self.path_stack.pop()
+                self.path_stack.append(heading)
+                i += 3
+                continue
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                list_stack.append(kind == "ordered_list_open")
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                list_stack.pop()
+            elif kind == "list_item_open":
+                item_stack.append(None)
+                self._open_map = tok.map
+            elif kind == "list_item_close":
+                item_stack.pop()
+            elif kind == "inline" and item_stack and item_stack[-1] is None \
+                    and tokens[i - 1].type == "paragraph_open":
+                # The first paragraph of a list item is the item's own text.
+                parent = next((x for x in reversed(item_stack[:-1]) if x is not None), None)
+                start = tok.map[0] + 1
+                text, links, breaks = _render_inline(tok.children or [], start)
+                item = Item(line=start, end_line=self._open_map[1], depth=len(list_stack),
+                            ordered=list_stack[-1] if list_stack else False,
+                            text=text, links=tuple(links), headings=tuple(self.path_stack),
+                            parent=parent, breaks=tuple(breaks))
+                index = len(self.items)
+                self.items.append(item)
+                if parent is not None:
+                    self.items[parent].children.append(index)
+                item_stack[-1] = index
+            elif kind == "table_open":
+                i = self._table(tokens, i)
+                continue
+            i += 1
+        return Catalog(self.path, self.path.name, self.items, self.tables, self.headings)
+
+    def _table(self, tokens, i: int) -> int:
+        line = tokens[i].map[0] + 1
+        header: list[str] = []
+        rows: list[Row] = []
+        cells: list[Cell] = []
+        row_line = line
+        in_head = False
+        while tokens[i].type != "table_close":
+            tok = tokens[i]
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                cells = []
+                row_line = tok.map[0] + 1 if tok.map else row_line
+            elif tok.type == "inline":
+                text, links, _ = _render_inline(tok.children or [], row_line)
+                cells.append(Cell(text.strip(), tuple(links)))
+            elif tok.type == "tr_close":
+                if in_head:
+                    header = [c.text for c in cells]
+                else:
+                    rows.append(Row(row_line, tuple(cells)))
+            i += 1
+        self.tables.append(Table(line, tuple(self.path_stack), tuple(header), tuple(rows)))
+        return i + 1
+
+
+def _render_inline(children, first_line: int) -> tuple[str, list[Link], list[int]]:
+    """Plain text of an inline token, its links (with lines) and line-break offsets."""
+    parts: list[str] = []
+    links: list[Link] = []
+    breaks: list[int] = []
+    size = 0
+    open_links: list[tuple[str, int, int]] = []
+    line = first_line
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+            size += len(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+            size += 1
+            breaks.append(size)
+            line += 1
+        elif kind == "link_open":
+            open_links.append((child.attrs.get("href", ""), size, line))
+        elif kind == "link_close" and open_links:
+            href, start, link_line = open_links.pop()
+            text = "".join(parts)[start:size]
+            links.append(Link(text.strip(), href, link_line, start, size))
+        # images (star badges) and inline HTML carry no catalog facts
+    return "".join(parts), links, breaks

@@ -1,0 +1,160 @@
+"""Stage 3: records -> one entity per real thing.
+
+Records of the same kind whose names (or aliases) share an identity key are
+one entity; organisations and architectures meet through the curated
+lexicons; papers through their arXiv id. References by name (developedBy
+"Databricks", fineTunedFrom "LLaMA") are resolved to entity keys here, and an
+entity is created for a referenced thing the catalog names but never lists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from llmkg import names as N
+from llmkg.lexicon import Lexicon, key, load_lexicon
+from llmkg.records import Record, Ref
+
+Source = tuple[str, int]  # (catalog file name, line)
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """A resolved reference: the kind and identity slug of an entity."""
+
+    kind: str
+    slug: str
+
+
+@dataclass
+class Entity:
+    kind: str
+    slug: str
+    label: str
+    alt_labels: set[str] = field(default_factory=set)
+    sources: set[Source] = field(default_factory=set)
+    facts: dict[tuple[str, object], set[Source]] = field(default_factory=dict)
+
+    @property
+    def target(self) -> Target:
+        return Target(self.kind, self.slug)
+
+
+class _Keys:
+    """Union-find over identity keys, so aliases join their entities."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, k: str) -> str:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the shorter (then smaller) key names the group: stable across catalog versions
+            keep, drop = sorted((ra, rb), key=lambda x: (len(x), x))
+            self.parent[drop] = keep
+
+
+def catalog_slug(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "catalog"
+
+
+def resolve(records: list[Record], lexicon: Lexicon | None = None) -> list[Entity]:
+    return _Resolver(lexicon or load_lexicon()).run(records)
+
+
+class _Resolver:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.keys = {kind: _Keys() for kind in ("model", "organization", "paper", "architecture",
+                                                 "section", "catalog")}
+        self.entities: dict[Target, Entity] = {}
+
+    def identity(self, kind: str, name: str, explicit: str | None = None) -> str:
+        if explicit:
+            return explicit
+        if kind == "organization":
+            org = self.lex.organization(name)
+            return key(org.name) if org else key(N.strip_parens(name))
+        if kind == "architecture":
+            arch = self.lex.architecture(name)
+            return key(arch.name) if arch else key(name)
+        if kind == "catalog":
+            return catalog_slug(name)
+        return key(name)
+
+    def canonical_name(self, kind: str, name: str) -> str:
+        if kind == "organization":
+            org = self.lex.organization(name)
+            return org.name if org else N.strip_parens(name)
+        if kind == "architecture":
+            arch = self.lex.architecture(name)
+            return arch.name if arch else name
+        return name
+
+    def run(self, records: list[Record]) -> list[Entity]:
+        # 1. identities: every name and alias of a record joins one group
+        for record in records:
+            keys = self.keys[record.kind]
+            own = self.identity(record.kind, record.name, record.identity)
+            keys.find(own)
+            if record.kind == "model":
+                for alias in record.aliases:
+                    if key(alias):
+                        keys.union(own, key(alias))
+        # 2. entities, in catalog order so labels are the first spelling seen
+        for record in records:
+            entity = self._entity(record.kind, record.name, record.identity)
+            source = (record.catalog, record.line)
+            entity.sources.add(source)
+            for alias in [record.name, *record.aliases]:
+                if alias and alias != entity.label:
+                    entity.alt_labels.add(alias)
+            entity.sources.add((record.catalog, record.line))
+            catalog = self._entity("catalog", record.catalog, None)
+            entity.facts.setdefault(("fromCatalog", catalog.target), set()).add(source)
+        # 3. facts, resolving references (which may create entities)
+        for record in records:
+            entity = self._entity(record.kind, record.name, record.identity)
+            for fact in record.facts:
+                value = fact.value
+                if isinstance(value, Ref):
+                    target = self._entity(value.kind, value.name, None, created_by=(record.catalog, fact.line))
+                    if target is entity:
+                        continue  # "Llama ... built on the Llama": no self-lineage
+                    value = target.target
+                entity.facts.setdefault((fact.predicate, value), set()).add((record.catalog, fact.line))
+        for entity in self.entities.values():
+            entity.alt_labels.discard(entity.label)
+            entity.alt_labels = {a for a in entity.alt_labels if a.strip()}
+        return sorted(self.entities.values(), key=lambda e: (e.kind, e.slug))
+
+    def _entity(self, kind: str, name: str, explicit: str | None, created_by: Source | None = None) -> Entity:
+        if kind == "model" and not explicit:
+            k = key(name)
+            # a reference such as "LLaMA 7B" means the model LLaMA
+            if k not in self.keys["model"].parent and key(N.drop_size_suffix(name)) in self.keys["model"].parent:
+                name = N.drop_size_suffix(name)
+        slug = self.keys[kind].find(self.identity(kind, name, explicit))
+        target = Target(kind, slug)
+        entity = self.entities.get(target)
+        if entity is None:
+            entity = Entity(kind, slug, self.canonical_name(kind, name))
+            self.entities[target] = entity
+            if created_by:
+                entity.sources.add(created_by)
+                if kind != "catalog":
+                    catalog = self._entity("catalog", created_by[0], None)
+                    entity.facts.setdefault(("fromCatalog", catalog.target), set()).add(created_by)
+        elif kind in ("organization", "architecture") and name != entity.label:
+            entity.alt_labels.add(name)
+        return entity

@@ -1,0 +1,88 @@
+"""The embedded Oxigraph store on disk, written atomically.
+
+A build writes a complete new store beside the old one and swaps the two
+directories only when it has succeeded, so an interrupted or failed build
+leaves the previous store as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from llmkg.errors import StoreError
+
+DEFAULT_STORE = Path(".llmkg") / "store"
+STORE_ENV = "LLMKG_STORE"
+
+
+def default_store() -> Path:
+    """$LLMKG_STORE if set, else .llmkg/store under the current directory."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def _aside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.previous")
+
+
+def _recover(path: Path) -> None:
+    """Finish a swap a crash interrupted: the old store is put back."""
+    aside = _aside(path)
+    if aside.is_dir() and not path.exists():
+        os.replace(aside, path)
+
+
+def open_store(path: Path | None = None, *, read_only: bool = True):
+    """Open an existing store (read-only by default, so queries never lock it)."""
+    import pyoxigraph
+
+    path = Path(path) if path else default_store()
+    _recover(path)
+    if not path.is_dir():
+        raise StoreError("no store here", file=str(path),
+                         hint="run `llmkg build --store DIR` first, or pass --store")
+    try:
+        if read_only:
+            return pyoxigraph.Store.read_only(str(path))
+        return pyoxigraph.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store: {exc}", file=str(path),
+                         hint="check it is an llmkg store and no other build is writing it") from None
+
+
+def write_store(path: Path, quads: Iterable) -> int:
+    """Replace the store at `path` with exactly `quads`; returns the quad count."""
+    import pyoxigraph
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _recover(path)
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    if building.exists():
+        shutil.rmtree(building)
+    try:
+        store = pyoxigraph.Store(str(building))
+        quads = list(quads)
+        store.bulk_extend(quads)
+        store.flush()
+        count = len(store)
+        del store  # close RocksDB before the directory moves
+        gc.collect()
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    aside = _aside(path)
+    if path.exists():
+        if aside.exists():
+            shutil.rmtree(aside)
+        os.replace(path, aside)
+    os.replace(building, path)
+    shutil.rmtree(aside, ignore_errors=True)
+    return count
+
+
+def all_quads(store) -> list:
+    return list(store.quads_for_pattern(None, None, None, None))
