@@ -138,6 +138,9 @@ m:claudecode a llmkg:Model ; rdfs:label "Claude Code" ; llmkg:releaseDate "2025"
     assert (model.tp, model.fp, model.ignored, model.precision) == (2, 0, 1, 1.0)
     # and an ambiguous gold row that nobody predicted is no false negative
     assert report.false_negatives == [] and report.score("all facts").recall == 1.0
+    ignored = {(m.category, m.subject, m.object) for m in report.ignored}
+    assert ("Model", "Claude Code", "") in ignored
+    assert ("contextLength", "LLAMA-2", "4000") in ignored
 
 
 def test_unknown_entity_is_a_false_positive(tmp_path, gold):

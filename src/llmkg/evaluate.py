@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from llmkg.errors import FormatError, StoreError
@@ -71,7 +71,7 @@ def _select(store, query: str):
 
 def read_graph(store) -> tuple[list[PredEntity], list[PredFact]]:
     entities: dict[tuple[str, str], PredEntity] = {}
-    labels: dict[str, dict[str, str]] = defaultdict(dict)  # iri -> {kind: label}
+    paper_ids: dict[str, str] = {}
     for kind in KINDS:
         rows = _select(store, f"""
             SELECT ?e ?label ?alt ?id WHERE {{
@@ -90,14 +90,16 @@ def read_graph(store) -> tuple[list[PredEntity], list[PredFact]]:
                 if kind == "Paper":
                     if var == "id":
                         entity.keys.add(arxiv_key(term.value))
+                        paper_ids[iri] = term.value
                 else:
                     entity.keys.add(name_key(term.value))
     for entity in entities.values():
+        if entity.kind == "Paper" and entity.iri in paper_ids:
+            entity.label = paper_ids[entity.iri]  # reports show papers by arXiv id
         if not entity.label:
             entity.label = entity.iri.rsplit("/", 1)[-1]
         if entity.kind == "Paper" and not entity.keys:
             entity.keys.add(arxiv_key(entity.label))
-        labels[entity.iri][entity.kind] = entity.label
     for row in _select(store, """SELECT DISTINCT ?e ?n WHERE {
             ?e prov:wasDerivedFrom ?src . ?src llmkg:lineNumber ?n }"""):
         for kind in KINDS:
@@ -174,6 +176,7 @@ class EvalReport:
     false_negatives: list[Miss]
     duplicates: list[tuple[str, list[str]]]   # (kind, labels of entities that collide)
     splits: list[tuple[str, str, list[str]]]  # (kind, gold name, labels of predicted entities)
+    ignored: list[Miss] = field(default_factory=list)  # predictions ambiguous in gold
 
     @property
     def duplicate_count(self) -> int:
@@ -197,6 +200,7 @@ class EvalReport:
             "splits": [{"kind": k, "gold": g, "predicted": v} for k, g, v in self.splits],
             "false_negatives": [asdict(m) for m in self.false_negatives],
             "false_positives": [asdict(m) for m in self.false_positives],
+            "ignored": [asdict(m) for m in self.ignored],
         }
 
 
@@ -214,7 +218,7 @@ def _entity_label(by_iri: dict[str, list[PredEntity]], iri: str) -> str:
 
 def score(gold: Gold, entities: list[PredEntity], facts: list[PredFact]) -> EvalReport:
     """Compare labelled gold with predicted entities and facts (pure function)."""
-    scores, fps, fns = [], [], []
+    scores, fps, fns, ign = [], [], [], []
     by_iri: dict[str, list[PredEntity]] = defaultdict(list)
     for entity in entities:
         by_iri[entity.iri].append(entity)
@@ -233,6 +237,7 @@ def score(gold: Gold, entities: list[PredEntity], facts: list[PredFact]) -> Eval
                 found[id(g)].append(entity.label)
             if not sure and hits:
                 row.ignored += 1
+                ign.append(Miss(kind, entity.label, "", entity.lines, "ambiguous in gold"))
             elif not sure:
                 row.fp += 1
                 other = sorted({g.kind for key in entity.keys for g in any_gold.get(key, [])})
@@ -253,12 +258,13 @@ def score(gold: Gold, entities: list[PredEntity], facts: list[PredFact]) -> Eval
         scores.append(row)
     duplicates = _duplicates(entities)
     scores.append(_total("all entities", scores))
-    fact_rows = _score_facts(gold, entities, facts, by_iri, fps, fns)
+    fact_rows = _score_facts(gold, entities, facts, by_iri, fps, fns, ign)
     scores.extend(fact_rows)
     scores.append(_total("all facts", fact_rows))
     fps.sort(key=lambda m: (m.category, m.subject.lower(), m.object))
     fns.sort(key=lambda m: (m.category, m.lines, m.subject.lower(), m.object))
-    return EvalReport(scores, fps, fns, duplicates, sorted(splits))
+    ign.sort(key=lambda m: (m.category, m.subject.lower(), m.object))
+    return EvalReport(scores, fps, fns, duplicates, sorted(splits), ign)
 
 
 def _total(name: str, rows: list[Score]) -> Score:
@@ -294,7 +300,7 @@ def _duplicates(entities: list[PredEntity]) -> list[tuple[str, list[str]]]:
     return sorted(groups)
 
 
-def _score_facts(gold, entities, facts, by_iri, fps, fns) -> list[Score]:
+def _score_facts(gold, entities, facts, by_iri, fps, fns, ign) -> list[Score]:
     keys_of = {e.iri: set() for e in entities}
     for entity in entities:
         keys_of[entity.iri] |= entity.keys
@@ -332,6 +338,8 @@ def _score_facts(gold, entities, facts, by_iri, fps, fns) -> list[Score]:
             subject_gold = [g for key in s_keys for g in any_gold.get(key, [])]
             if hits or (subject_gold and not any(g.sure for g in subject_gold)):
                 row.ignored += 1
+                ign.append(Miss(predicate, subject, shown, fact.lines,
+                                "ambiguous in gold" if hits else "subject ambiguous in gold"))
                 continue
             row.fp += 1
             expected = sorted({g.object for g in gold_facts
@@ -375,6 +383,10 @@ def _render_text(report: EvalReport) -> str:
             what = f"{m.subject} -> {m.object}" if m.object else m.subject
             where = ",".join(map(str, m.lines)) or "?"
             out.append(f"  {m.category:<20} {what}  [line {where}]  ({m.cause})")
+    if report.ignored:
+        out.append(f"\nIgnored: predictions that gold marks ambiguous ({len(report.ignored)})")
+        out += [f"  {m.category:<20} {m.subject}" + (f" -> {m.object}" if m.object else "")
+                for m in report.ignored]
     if report.duplicates:
         out.append(f"\nDuplicate groups ({len(report.duplicates)})")
         out += [f"  {kind:<20} {' | '.join(labels)}" for kind, labels in report.duplicates]
