@@ -1,0 +1,408 @@
+"""SHACL validation of the data graph, reported in the catalog's terms.
+
+`validate_quads(quads)` checks the data graph (`…/graph/data`, plus any
+default-graph triples) against ontology/shapes.ttl with pySHACL and names,
+for every result, the focus node by its label and the catalog lines it came
+from (read from the provenance graph). `validate_store(path)` does the same
+for an Oxigraph store on disk.
+
+pySHACL runs with inference="none" (the graph is validated as asserted) and
+advanced=True (the whole-graph SPARQL checks of shapes.ttl use SPARQL-based
+targets). The build date for "no date in the future" is added to the
+in-memory copy that is validated, as `llmkgsh:build llmkgsh:buildDate`.
+
+`ValidationReport.conforms` is True when there is no sh:Violation (warnings
+and infos are reported but do not fail), like pySHACL's allow_warnings.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from llmkg import vocab
+from llmkg.errors import LlmkgError, ShapesError, StoreError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph
+
+SHAPES = "https://w3id.org/llmkg/shapes#"
+BUILD_NODE = SHAPES + "build"
+BUILD_DATE = SHAPES + "buildDate"
+
+SEVERITIES = ("Violation", "Warning", "Info")  # most severe first
+FAIL_ON = {"violation": ("Violation",), "warning": ("Violation", "Warning")}
+FORMATS = ("text", "turtle", "json")
+
+_PREFIXES = {**vocab.PREFIXES, "llmkgsh": SHAPES, "sh": vocab.SH}
+
+
+def default_shapes() -> Path:
+    """ontology/shapes.ttl beside src/ in a checkout, or under llmkg/_shipped/."""
+    here = Path(__file__).resolve()
+    candidates = (here.parents[2] / "ontology" / "shapes.ttl",
+                  here.parent / "_shipped" / "ontology" / "shapes.ttl")
+    return next((c for c in candidates if c.is_file()), candidates[0])
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    """One SHACL result, in terms a curator can act on."""
+
+    severity: str                 # "Violation" | "Warning" | "Info"
+    shape: str                    # IRI of the shape that produced it
+    focus: str                    # IRI of the focus node
+    path: str | None              # IRI of the property, if any
+    value_term: str | None        # the value in N-Triples syntax
+    message: str
+    shape_label: str = ""
+    focus_label: str | None = None
+    where: tuple[str, ...] = ()   # "file:line" from the provenance graph
+    value: str | None = None      # lexical form (literal) or IRI of the value
+    # IRIs of the sh:sourceConstraintComponent(s): pySHACL reports a value once
+    # per failed component (a string count fails datatype, min and max); with
+    # one sh:message per shape those say the same, so they are merged here
+    components: tuple[str, ...] = ()
+
+    def sort_key(self) -> tuple:
+        return (SEVERITIES.index(self.severity), self.shape, self.focus,
+                self.path or "", self.value_term or "", self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "shape": self.shape,
+                "shapeLabel": self.shape_label, "focus": self.focus,
+                "focusLabel": self.focus_label, "where": list(self.where),
+                "path": self.path, "value": self.value,
+                "valueTerm": self.value_term, "components": list(self.components),
+                "message": self.message}
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating one graph; results are sorted (severity,
+    shape, focus, path, value) so every rendering is deterministic."""
+
+    results: list[Result] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.results = sorted(self.results, key=Result.sort_key)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in SEVERITIES}
+        for r in self.results:
+            counts[r.severity] += 1
+        return counts
+
+    @property
+    def conforms(self) -> bool:
+        return self.counts["Violation"] == 0
+
+    def exit_code(self, fail_on: str = "violation") -> int:
+        """1 when a result at least as severe as `fail_on` exists, else 0."""
+        if fail_on not in FAIL_ON:
+            raise LlmkgError(f"unknown severity to fail on: {fail_on!r}",
+                             hint=f"use one of: {', '.join(FAIL_ON)}")
+        return int(any(r.severity in FAIL_ON[fail_on] for r in self.results))
+
+    def summary(self) -> str:
+        c = self.counts
+        return ", ".join(f"{c[s]} {s.lower()}{'' if c[s] == 1 else 's'}"
+                         for s in SEVERITIES)
+
+    def render(self, format: str = "text") -> str:
+        from llmkg.errors import FormatError
+
+        if format == "text":
+            return _render_text(self)
+        if format == "json":
+            return _render_json(self)
+        if format == "turtle":
+            return _render_turtle(self)
+        raise FormatError(f"unknown report format {format!r}",
+                          hint=f"use one of: {', '.join(FORMATS)}")
+
+
+# --------------------------------------------------------------------------
+# validation
+
+def validate_store(path: Path, **kw: Any) -> ValidationReport:
+    """Validate the store at `path` (opened read-only); keywords as for
+    validate_quads."""
+    import pyoxigraph
+
+    path = Path(path)
+    if not path.is_dir():
+        raise StoreError("no store at this path", file=str(path),
+                         hint="run `llmkg build` first or pass --store DIR")
+    try:
+        store = pyoxigraph.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store read-only: {exc}", file=str(path),
+                         hint="check the directory is an llmkg store") from exc
+    return validate_quads(store.quads_for_pattern(None, None, None, None), **kw)
+
+
+def validate_quads(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None = None,
+                   today: datetime.date | None = None) -> ValidationReport:
+    """Validate the data graph among `quads` against `shapes` (default
+    ontology/shapes.ttl). `today` is the build date that release and
+    publication dates must not exceed (default: today)."""
+    import pyshacl
+    from rdflib import Literal, URIRef
+
+    split = _split(quads)
+    data = _rdflib_graph(split.data)
+    today = datetime.date.today() if today is None else today
+    data.add((URIRef(BUILD_NODE), URIRef(BUILD_DATE), Literal(today)))
+    shapes_graph = _load_shapes(default_shapes() if shapes is None else Path(shapes))
+    try:
+        _, report_graph, text = pyshacl.validate(
+            data, shacl_graph=shapes_graph, inference="none", advanced=True,
+            allow_warnings=True, inplace=True)
+    except Exception as exc:  # pyshacl raises its own hierarchy and rdflib errors
+        text, report_graph = str(exc), None
+    if report_graph is None or not hasattr(report_graph, "subjects"):
+        # pyshacl returns a ValidationFailure (not a graph) when a shape is broken
+        raise ShapesError(f"SHACL validation could not run: {text.strip()}",
+                          file=str(shapes or default_shapes()),
+                          hint="fix the shapes file")
+    return ValidationReport(_results(report_graph, shapes_graph, split))
+
+
+def _load_shapes(path: Path):
+    import rdflib
+
+    if not path.is_file():
+        raise ShapesError("the SHACL shapes file does not exist", file=str(path),
+                          hint="pass the path of ontology/shapes.ttl")
+    try:
+        return rdflib.Graph().parse(str(path), format="turtle")
+    except Exception as exc:  # rdflib raises many parser error types
+        raise ShapesError(f"cannot parse the SHACL shapes: {exc}", file=str(path),
+                          hint="fix the Turtle syntax") from exc
+
+
+@dataclass
+class _Split:
+    """The quads, split into data triples and provenance lookups."""
+
+    data: list = field(default_factory=list)
+    labels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    derived: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    in_catalog: dict[str, str] = field(default_factory=dict)
+    line_no: dict[str, int] = field(default_factory=dict)
+    statement: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+
+    def lines_of(self, node: str) -> list[str]:
+        return self.derived.get(node, [])
+
+    def where(self, lines: Iterable[str]) -> tuple[str, ...]:
+        found = set()
+        for line in lines:
+            cat = self.in_catalog.get(line)
+            n = self.line_no.get(line)
+            if cat is None or n is None:
+                continue
+            names = self.labels.get(cat)
+            found.add((min(names) if names else cat, n))
+        return tuple(f"{f}:{n}" for f, n in sorted(found))
+
+
+_P_LABEL = f"<{vocab.RDFS}label>"
+_P_DERIVED = f"<{vocab.PROV}wasDerivedFrom>"
+_P_IN_CATALOG = f"<{vocab.LLMKG}inCatalog>"
+_P_LINE = f"<{vocab.LLMKG}lineNumber>"
+_P_STATEMENT = {f"<{vocab.RDF}subject>": "s", f"<{vocab.RDF}predicate>": "p",
+                f"<{vocab.RDF}object>": "o"}
+
+
+def _split(quads: Iterable[pyoxigraph.Quad]) -> _Split:
+    """One pass over the quads: data triples (data graph and default graph)
+    for pySHACL; labels and provenance as dicts keyed by N-Triples terms."""
+    import pyoxigraph
+
+    data_graph = pyoxigraph.NamedNode(vocab.DATA_GRAPH)
+    prov_graph = pyoxigraph.NamedNode(vocab.PROVENANCE_GRAPH)
+    split = _Split()
+    for q in quads:
+        g = q.graph_name
+        if g == data_graph or isinstance(g, pyoxigraph.DefaultGraph):
+            split.data.append(q.triple)
+            if str(q.predicate) == _P_LABEL:
+                split.labels[str(q.subject)].append(q.object.value)
+        elif g == prov_graph:
+            p = str(q.predicate)
+            s = str(q.subject)
+            if p == _P_DERIVED:
+                split.derived[s].append(str(q.object))
+            elif p == _P_IN_CATALOG:
+                split.in_catalog[s] = str(q.object)
+            elif p == _P_LINE:
+                split.line_no[s] = int(q.object.value)
+            elif p == _P_LABEL:
+                split.labels[s].append(q.object.value)
+            elif p in _P_STATEMENT:
+                split.statement[s][_P_STATEMENT[p]] = str(q.object)
+    return split
+
+
+def _rdflib_graph(triples: list):
+    """An rdflib Graph of pyoxigraph triples, serialized by Oxigraph to
+    N-Triples and parsed by rdflib (faster than converting term by term;
+    see the measurements in tests/test_validate.py)."""
+    import pyoxigraph
+    import rdflib
+
+    graph = rdflib.Graph()
+    if triples:
+        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        graph.parse(data=text, format="nt")
+    return graph
+
+
+def _nt(term) -> str | None:
+    """The N-Triples form of an rdflib term, spelled as Oxigraph spells it."""
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return str(pyoxigraph.NamedNode(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return str(pyoxigraph.Literal(str(term), language=term.language))
+        if term.datatype:
+            return str(pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype))))
+        return str(pyoxigraph.Literal(str(term)))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return None  # a complex SHACL path (a blank-node structure)
+
+
+def _results(report, shapes_graph, split: _Split) -> list[Result]:
+    """Results of pySHACL's report graph, with labels and source lines."""
+    from rdflib import RDFS, URIRef
+    from rdflib.namespace import SH
+
+    statements: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for stmt, spo in split.statement.items():
+        if len(spo) == 3:
+            statements[spo["s"], spo["p"], spo["o"]].extend(split.lines_of(stmt))
+    out: dict[tuple, Result] = {}
+    for node in report.objects(None, SH.result):  # not the nested sh:detail ones
+        get = lambda p: report.value(node, p)  # noqa: E731
+        shape = get(SH.sourceShape)
+        focus, path, value = get(SH.focusNode), get(SH.resultPath), get(SH.value)
+        focus_nt, path_nt, value_nt = _nt(focus), _nt(path), _nt(value)
+        if path is not None and not isinstance(path, URIRef):
+            path_nt = None
+        lines = statements.get((focus_nt, path_nt, value_nt)) or split.lines_of(focus_nt)
+        names = split.labels.get(focus_nt)
+        label = shapes_graph.value(shape, RDFS.label)
+        component = str(get(SH.sourceConstraintComponent) or "")
+        result = Result(
+            severity=str(get(SH.resultSeverity)).rsplit("#", 1)[-1],
+            shape=str(shape) if isinstance(shape, URIRef) else _nt(shape),
+            focus=str(focus) if isinstance(focus, URIRef) else focus_nt,
+            path=str(path) if path_nt else None,
+            value_term=value_nt,
+            value=None if value is None else str(value),
+            message=" ".join(sorted(str(m) for m in report.objects(node, SH.resultMessage))),
+            shape_label=str(label) if label is not None else "",
+            focus_label=min(names) if names else None,
+            where=split.where(lines),
+            components=(component,) if component else (),
+        )
+        key = result.sort_key()
+        if key in out:  # the same finding through another constraint component
+            merged = tuple(sorted(set(out[key].components) | set(result.components)))
+            result = replace(out[key], components=merged)
+        out[key] = result
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------
+# rendering
+
+def _curie(iri: str | None) -> str:
+    if iri is None:
+        return ""
+    best = ""
+    for prefix, ns in _PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(_PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(_PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def _render_text(report: ValidationReport) -> str:
+    lines: list[str] = []
+    groups: dict[tuple[str, str], list[Result]] = {}
+    for r in report.results:
+        groups.setdefault((r.severity, r.shape), []).append(r)
+    for (severity, shape), results in groups.items():
+        first = results[0]
+        title = first.shape_label or _curie(shape)
+        lines.append(f"{severity}: {title} [{_curie(shape)}], {len(results)} "
+                     f"result{'' if len(results) == 1 else 's'}")
+        shared = len({r.message for r in results}) == 1
+        if shared:
+            lines.append(f"  {first.message}")
+        for r in results:
+            who = f"{r.focus_label} <{r.focus}>" if r.focus_label else f"<{r.focus}>"
+            where = f" at {', '.join(r.where)}" if r.where else ""
+            what = f": {_curie(r.path)}" if r.path else ""
+            if r.value is not None:
+                what += f" = {r.value}" if r.path else f": {r.value}"
+            lines.append(f"  - {who}{where}{what}")
+            if not shared:
+                lines.append(f"    {r.message}")
+        lines.append("")
+    lines.append(report.summary())
+    return "\n".join(lines) + "\n"
+
+
+def _render_json(report: ValidationReport) -> str:
+    c = report.counts
+    doc = {"conforms": report.conforms,
+           "counts": {s.lower(): c[s] for s in SEVERITIES},
+           "results": [r.as_dict() for r in report.results]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _term(iri_or_bnode: str) -> str:
+    return iri_or_bnode if iri_or_bnode.startswith("_:") else f"<{iri_or_bnode}>"
+
+
+def _render_turtle(report: ValidationReport) -> str:
+    """The SHACL validation report graph (one sh:ValidationResult per failed
+    constraint component, as pySHACL reports them), written in a fixed order:
+    pySHACL's own graph has blank nodes whose serialization order varies."""
+    import pyoxigraph
+
+    blocks = []
+    for r in report.results:
+        for component in r.components or (None,):
+            props = [("a", "sh:ValidationResult"),
+                     ("sh:resultSeverity", f"sh:{r.severity}"),
+                     ("sh:sourceShape", _term(r.shape)),
+                     ("sh:focusNode", _term(r.focus))]
+            if r.path:
+                props.append(("sh:resultPath", f"<{r.path}>"))
+            if r.value_term:
+                props.append(("sh:value", r.value_term))
+            if component:
+                props.append(("sh:sourceConstraintComponent", f"<{component}>"))
+            props.append(("sh:resultMessage", str(pyoxigraph.Literal(r.message))))
+            body = " ;\n".join(f"        {p} {o}" for p, o in props)
+            blocks.append(f"    [\n{body}\n    ]")
+    head = (f"@prefix sh: <{vocab.SH}> .\n\n[] a sh:ValidationReport ;\n"
+            f"    sh:conforms {'true' if report.conforms else 'false'}")
+    if not blocks:
+        return head + " .\n"
+    return head + " ;\n    sh:result\n" + " ,\n".join(blocks) + " .\n"
