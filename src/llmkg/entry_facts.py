@@ -41,6 +41,10 @@ class EntryFacts:
         date = dates[0] if dates else None
         if date and date.note:
             self.ex._problem(self.line(date.start), date.note, self.seg, partial=True)
+        if date and date.value.lexical > F.today():
+            self.ex._problem(self.line(date.start), f"date {date.value.lexical} lies in the future "
+                             "(a typo?), left out", self.seg, partial=True)
+            date = None
         org = self.ctx.org or self.org_in_title or self._org_from_text() or self._org_from_links()
         section = self.ctx.topic or self.ctx.section
         architectures = self._architectures(self.seg)

@@ -43,6 +43,8 @@ class _Extractor:
         self._sections()
         for index, item in enumerate(self.cat.items):
             self._papers(item.text, item.links, item)
+            if item.kind != "item":
+                continue
             ctx = self._context(item)
             if self._group(index, item, ctx):
                 continue
@@ -115,18 +117,28 @@ class _Extractor:
 
     # -- papers -----------------------------------------------------------------
     def _papers(self, text: str, links: tuple[Link, ...], item: Item | None, line: int = 0) -> None:
+        """Every arXiv link is a Paper; it takes a date only where it is what the entry is about."""
         dates = F.find_dates(text)
+        spans = self._segments(item) if item is not None else [(0, len(text))]
         for link in links:
             arxiv = F.arxiv_id(link.url)
             if not arxiv:
                 continue
             title = link.text
-            if self.lex.is_generic_link(title):
+            generic = self.lex.is_generic_link(title)
+            if generic:
                 after = re.match(r"\s*:\s*([^\[]+?)(?:\s*\[|$)", text[link.end:])
                 title = after.group(1).strip().rstrip(".") if after else f"arXiv:{arxiv}"
             paper = self._record("paper", title, link.line or line, identity=arxiv)
             paper.add("arxivId", arxiv, link.line or line)
-            date = next((d for d in dates if d.start >= link.end), None) or (dates[0] if dates else None)
+            start, end = next(((a, b) for a, b in spans if a <= link.start < b), (0, len(text)))
+            named_before = any(o.start < link.start and start <= o.start and not self.lex.is_generic_link(o.text)
+                               for o in links)
+            if not generic and named_before:
+                continue  # "GroundingDINO + [SAM](arxiv)" inside another entry: not dated by it
+            seg_dates = [d for d in dates if start <= d.start < end and d.value.lexical <= F.today()]
+            date = next((d for d in seg_dates if d.start >= link.end), None) or \
+                (seg_dates[0] if seg_dates else None)
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
 
@@ -141,7 +153,7 @@ class _Extractor:
             links = [lk for lk in item.links if start <= lk.start < end]
             named = self._names(seg, start, links)
             if named is None:
-                if links or F.find_dates(seg):
+                if any(F.is_web_url(lk.url) for lk in links) or F.find_dates(seg):
                     if any(F.arxiv_id(lk.url) for lk in links):
                         self.out.resources += 1  # a paper entry, recorded as a Paper
                     else:

@@ -66,6 +66,12 @@ def find_dates(text: str) -> list[Found]:
     return found
 
 
+def today() -> str:
+    import datetime
+
+    return datetime.date.today().isoformat()
+
+
 def _valid_date(lexical: str) -> bool:
     import datetime
 

@@ -44,6 +44,9 @@ class Item:
     parent: int | None
     breaks: tuple[int, ...] = ()  # text offsets where a new source line starts
     children: list[int] = field(default_factory=list)
+    # "item": a list item's own text; "paragraph": any other paragraph (a list
+    # item's later paragraphs, text outside lists) -- read for links only
+    kind: str = "item"
 
     def line_at(self, offset: int) -> int:
         return self.line + bisect.bisect_right(self.breaks, offset)
@@ -151,6 +154,16 @@ class _Flattener:
                 self._open_map = tok.map
             elif kind == "list_item_close":
                 item_stack.pop()
+            elif kind == "inline" and tokens[i - 1].type == "paragraph_open" \
+                    and not (item_stack and item_stack[-1] is None):
+                start = tok.map[0] + 1
+                text, links, breaks = _render_inline(tok.children or [], start)
+                if links:
+                    parent = next((x for x in reversed(item_stack) if x is not None), None)
+                    self.items.append(Item(line=start, end_line=tok.map[1], depth=len(list_stack),
+                                           ordered=False, text=text, links=tuple(links),
+                                           headings=tuple(self.path_stack), parent=parent,
+                                           breaks=tuple(breaks), kind="paragraph"))
             elif kind == "inline" and item_stack and item_stack[-1] is None \
                     and tokens[i - 1].type == "paragraph_open":
                 # The first paragraph of a list item is the item's own text.

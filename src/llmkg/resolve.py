@@ -18,6 +18,10 @@ from llmkg.records import Record, Ref
 
 Source = tuple[str, int]  # (catalog file name, line)
 
+# Predicates with one value per entity: when an entity is listed twice with
+# different dates, the earliest is its release (or publication).
+SINGLE_VALUED = ("releaseDate", "publicationDate")
+
 
 @dataclass(frozen=True, order=True)
 class Target:
@@ -134,6 +138,7 @@ class _Resolver:
                     value = target.target
                 entity.facts.setdefault((fact.predicate, value), set()).add((record.catalog, fact.line))
         for entity in self.entities.values():
+            _keep_earliest(entity)
             entity.alt_labels.discard(entity.label)
             entity.alt_labels = {a for a in entity.alt_labels if a.strip()}
         return sorted(self.entities.values(), key=lambda e: (e.kind, e.slug))
@@ -158,3 +163,15 @@ class _Resolver:
         elif kind in ("organization", "architecture") and name != entity.label:
             entity.alt_labels.add(name)
         return entity
+
+
+def _keep_earliest(entity: Entity) -> None:
+    for predicate in SINGLE_VALUED:
+        values = [value for (p, value) in entity.facts if p == predicate]
+        if len(values) > 1:
+            # the earliest date; at equal start the most precise ("2024-03-28" over "2024-03")
+            keep = min(values, key=lambda d: (d.lexical[:len(min(v.lexical for v in values))],
+                                              -len(d.lexical)))
+            for value in values:
+                if value != keep:
+                    del entity.facts[(predicate, value)]

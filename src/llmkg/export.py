@@ -1,0 +1,111 @@
+"""Dumps of the store: Turtle, N-Triples, N-Quads, TriG, JSON-LD.
+
+Triple formats hold the union of the store's graphs; dataset formats keep
+each named graph apart. Output is sorted, so the same store gives
+byte-identical files; a `.gz` output name is written gzip-compressed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from pathlib import Path
+
+from llmkg import vocab as V
+from llmkg.formats import RdfFormat, by_name, guess
+
+
+def _sorted_quads(store, graph: str | None):
+    import pyoxigraph
+
+    graph_node = pyoxigraph.NamedNode(graph) if graph else None
+    quads = list(store.quads_for_pattern(None, None, None, graph_node))
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _sorted_triples(quads):
+    import pyoxigraph
+
+    unique = {(q.subject, q.predicate, q.object) for q in quads}
+    triples = sorted(unique, key=lambda t: f"{t[0]} {t[1]} {t[2]}")
+    return [pyoxigraph.Triple(*t) for t in triples]
+
+
+def serialize(store, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
+    import pyoxigraph
+
+    quads = _sorted_quads(store, graph)
+    if fmt.name == "nquads":
+        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
+    if fmt.name == "trig":
+        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=V.PREFIXES)
+    triples = _sorted_triples(quads)
+    if fmt.name == "ntriples":
+        return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    if fmt.name == "turtle":
+        return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=V.PREFIXES)
+    return _jsonld(triples)
+
+
+def jsonld_context() -> dict:
+    from llmkg.lexicon import shipped
+
+    return json.loads((shipped("ontology") / "context.jsonld").read_text(encoding="utf-8"))
+
+
+def _jsonld(triples) -> bytes:
+    """JSON-LD compacted with the context shipped in ontology/context.jsonld."""
+    import pyoxigraph
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES),
+                format="nt")
+    context = jsonld_context()
+    text = graph.serialize(format="json-ld", context=context.get("@context", context),
+                           sort_keys=True, indent=1)
+    return text.encode("utf-8")
+
+
+def export(*, store: Path | None = None, format: str | None = None, output: Path | None = None,
+           graph: str | None = None) -> RdfFormat:
+    """Write the store as `format` to `output` (stdout when None). Returns the format used."""
+    from llmkg.errors import FormatError
+    from llmkg.store import open_store
+
+    if format:
+        fmt = by_name(format)
+    elif output:
+        fmt = guess(output)
+    else:
+        raise FormatError("no format given for standard output", hint="pass --format")
+    data = serialize(open_store(store), fmt, graph=graph)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return fmt
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix == ".gz":
+        buffer = io.BytesIO()
+        # mtime=0 and no file name: the same data gives the same bytes
+        with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as gz:
+            gz.write(data)
+        data = buffer.getvalue()
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(output)
+    return fmt
+
+
+def write_void(*, store: Path | None = None, dumps: list[Path]) -> Path:
+    """Write a VoID description of the store beside the first dump (`<dump>.void.ttl`)."""
+    from llmkg.store import open_store
+    from llmkg.void import void_description
+
+    target = Path(dumps[0]).with_name(Path(dumps[0]).name.removesuffix(".gz") + ".void.ttl")
+    text = void_description(open_store(store), dumps=[Path(d) for d in dumps])
+    target.write_text(text if isinstance(text, str) else text.decode("utf-8"), encoding="utf-8")
+    return target

@@ -1,0 +1,257 @@
+"""Saved SPARQL queries: '#+' headers, typed parameters, execution, rendering.
+
+A saved query is a .rq file whose '#+' comment lines declare a summary and
+parameters:
+
+    #+ summary: Models per organisation
+    #+ param: year year = 2024 -- only releases in this year
+
+Parameters are bound as RDF terms (pyoxigraph substitutions on the embedded
+store, a VALUES block on a remote endpoint), never pasted into query text.
+This module imports neither rdflib nor pyshacl, so `llmkg query` starts fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from llmkg import vocab as V
+from llmkg.errors import QueryError
+
+TYPES = ("string", "integer", "decimal", "date", "year", "iri")
+_PARAM = re.compile(r"^(\w+)\s+(\w+)(?:\s*=\s*(.*?))?\s*(?:--\s*(.*))?$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass
+class SavedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    params: list[Param] = field(default_factory=list)
+
+
+def queries_dir() -> Path:
+    from llmkg.lexicon import shipped
+
+    return shipped("queries")
+
+
+def parse_saved(path: Path) -> SavedQuery:
+    """Read a .rq file and its '#+' header; a bad header fails loudly with file:line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read query: {exc.strerror}", file=str(path)) from None
+    query = SavedQuery(path.stem, path, text)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            continue
+        body = line[2:].strip()
+        field_name, _, value = body.partition(":")
+        field_name, value = field_name.strip().lower(), value.strip()
+        if field_name == "summary":
+            query.summary = value
+        elif field_name == "param":
+            m = _PARAM.match(value)
+            if not m or m.group(2) not in TYPES:
+                raise QueryError(f"bad parameter declaration '{value}'", file=str(path), line=number,
+                                 hint=f"write '#+ param: NAME TYPE [= DEFAULT] -- text', TYPE one of "
+                                      f"{', '.join(TYPES)}")
+            name, type_, default, description = m.groups()
+            query.params.append(Param(name, type_, default, description or ""))
+        else:
+            raise QueryError(f"unknown header field '{field_name}'", file=str(path), line=number,
+                             hint="use '#+ summary:' or '#+ param:'")
+    return query
+
+
+def list_saved() -> list[SavedQuery]:
+    return [parse_saved(p) for p in sorted(queries_dir().glob("*.rq"))]
+
+
+def load_saved(ref: str) -> SavedQuery:
+    """A saved query by name ('lineage') or by path ('queries/lineage.rq')."""
+    path = Path(ref)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise QueryError("no such query file", file=ref, hint="check the path")
+        return parse_saved(path)
+    candidate = queries_dir() / f"{ref}.rq"
+    if candidate.is_file():
+        return parse_saved(candidate)
+    known = ", ".join(p.stem for p in sorted(queries_dir().glob("*.rq")))
+    raise QueryError(f"unknown query '{ref}'", hint=f"run `llmkg queries` to list them ({known})")
+
+
+def to_term(param: Param, value: str, *, where: str):
+    """The RDF term for a parameter value of the declared type."""
+    from pyoxigraph import Literal, NamedNode
+
+    def typed(lexical: str, datatype: str):
+        return Literal(lexical, datatype=NamedNode(V.XSD + datatype))
+
+    try:
+        if param.type == "string":
+            return Literal(value)
+        if param.type in ("integer", "year"):
+            return typed(str(int(value)), "integer")
+        if param.type == "decimal":
+            from decimal import Decimal
+
+            return typed(str(Decimal(value)), "decimal")
+        if param.type == "date":
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+                return typed(value, "date")
+            if re.fullmatch(r"\d{4}-\d\d", value):
+                return typed(value, "gYearMonth")
+            if re.fullmatch(r"\d{4}", value):
+                return typed(value, "gYear")
+            raise ValueError
+        return NamedNode(value)
+    except (ValueError, ArithmeticError):
+        raise QueryError(f"parameter '{param.name}' needs a {param.type}, got '{value}'",
+                         file=where) from None
+
+
+def bind(query: SavedQuery, values: dict[str, str]) -> dict[str, object]:
+    """Typed RDF terms for every parameter: given values, else defaults."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise QueryError(f"query '{query.name}' has no parameter '{unknown[0]}'",
+                         hint=f"its parameters: {', '.join(declared) or 'none'}")
+    terms = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is None:
+            raise QueryError(f"query '{query.name}' needs parameter '{param.name}'",
+                             hint=f"pass --param {param.name}=... ({param.description or param.type})")
+        terms[param.name] = to_term(param, value, where=str(query.path))
+    return terms
+
+
+@dataclass
+class QueryResult:
+    variables: list[str]
+    rows: list[tuple]  # pyoxigraph terms, None where unbound
+
+
+def run(query: str | SavedQuery, *, store: Path | None = None, endpoint: str | None = None,
+        params: dict[str, str] | None = None, user: str | None = None,
+        password: str | None = None) -> QueryResult:
+    """Run a saved query on the embedded store, or on a remote SPARQL endpoint."""
+    saved = query if isinstance(query, SavedQuery) else load_saved(query)
+    terms = bind(saved, params or {})
+    if endpoint:
+        from llmkg.endpoint import select
+
+        variables, rows = select(endpoint, saved.text, bindings=terms, user=user, password=password)
+        return QueryResult(variables, rows)
+    from pyoxigraph import QuerySolutions, Variable
+
+    from llmkg.store import open_store
+
+    db = open_store(store)
+    try:
+        solutions = db.query(saved.text, use_default_graph_as_union=True,
+                             substitutions={Variable(k): v for k, v in terms.items()})
+    except SyntaxError as exc:
+        raise QueryError(f"malformed SPARQL: {_one_line(exc)}", file=str(saved.path),
+                         hint="fix the query text") from None
+    if not isinstance(solutions, QuerySolutions):
+        raise QueryError("only SELECT queries can be saved queries", file=str(saved.path))
+    variables = [v.value for v in solutions.variables]
+    rows = [tuple(s[v] for v in variables) for s in solutions]
+    return QueryResult(variables, rows)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+# --- rendering -------------------------------------------------------------------
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _plain(term) -> str:
+    return "" if term is None else term.value
+
+
+def _short(term) -> str:
+    if term is None:
+        return ""
+    value = term.value
+    if type(term).__name__ == "NamedNode":
+        for prefix, ns in (("id:", V.ID), ("llmkg:", V.LLMKG), ("xsd:", V.XSD)):
+            if value.startswith(ns):
+                return prefix + value[len(ns):]
+    return value
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    if fmt == "csv":  # SPARQL 1.1 CSV results: plain values
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        writer.writerows([_plain(t) for t in row] for row in result.rows)
+        return out.getvalue()
+    if fmt == "tsv":  # SPARQL 1.1 TSV results: N-Triples terms
+        lines = ["\t".join("?" + v for v in result.variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "json":  # SPARQL 1.1 JSON results
+        return json.dumps({"head": {"vars": result.variables},
+                           "results": {"bindings": [
+                               {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
+                               for row in result.rows]}}, indent=1, ensure_ascii=False) + "\n"
+    if fmt == "table":
+        cells = [[_short(t) for t in row] for row in result.rows]
+        widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+        widths = [min(w, 60) for w in widths]
+
+        def line(values):
+            return "  ".join(_clip(v, w).ljust(w) for v, w in zip(values, widths)).rstrip()
+
+        rows = [line(result.variables), line(["-" * w for w in widths])]
+        rows += [line(r) for r in cells]
+        rows.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+        return "\n".join(rows) + "\n"
+    raise QueryError(f"unknown output format '{fmt}'", hint=f"use one of: {', '.join(OUTPUT_FORMATS)}")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json_term(term) -> dict:
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return {"type": "uri", "value": term.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != V.XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out

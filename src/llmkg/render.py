@@ -1,0 +1,80 @@
+"""Terminal rendering for the CLI: build summaries and progress.
+
+Kept apart from the library so that only the CLI knows about terminals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+
+from llmkg import vocab as V
+
+_SHORT = (("llmkg:", V.LLMKG), ("rdfs:", V.RDFS), ("rdf:", V.RDF), ("skos:", V.SKOS),
+          ("prov:", V.PROV))
+
+
+def short(iri: str) -> str:
+    for prefix, ns in _SHORT:
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    return iri
+
+
+def progress_printer():
+    """Print each build stage as it finishes, with its time, to stderr."""
+    started: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if done == 0:
+            started[stage] = time.perf_counter()
+        elif done >= total:
+            print(f"  {stage:<9} {time.perf_counter() - started.get(stage, time.perf_counter()):7.2f} s",
+                  file=sys.stderr)
+
+    return progress
+
+
+def build_summary(report, *, quiet: bool = False) -> str:
+    lines = []
+    if not quiet:
+        lines.append(f"Built {report.store} from {', '.join(report.catalogs)}")
+        if report.repaired_lines:
+            lines.append(f"  repaired mojibake on {report.repaired_lines} lines")
+        lines.append("Classes:")
+        lines += [f"  {n:6d}  {short(c)}" for c, n in report.class_counts.items()]
+        lines.append("Properties:")
+        lines += [f"  {n:6d}  {short(p)}" for p, n in report.property_counts.items()]
+        if report.problems:
+            lines.append(f"Entries not understood ({len(report.skipped)} skipped, "
+                         f"{len(report.partial)} read in part):")
+            lines += [f"  {p}" for p in report.problems]
+        lines.append("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.stage_seconds.items()))
+    models = report.class_counts.get(V.LLMKG + "Model", 0)
+    summary = (f"{report.quads} quads: {models} models, "
+               f"{report.class_counts.get(V.LLMKG + 'Organization', 0)} organizations, "
+               f"{report.class_counts.get(V.LLMKG + 'Paper', 0)} papers, "
+               f"{report.class_counts.get(V.LLMKG + 'Architecture', 0)} architectures; "
+               f"{len(report.problems)} entries not fully understood, {report.resources} resources skipped")
+    if report.validation is not None:
+        summary += f"; validation: {report.validation.summary()}"
+    else:
+        summary += "; not validated"
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def load_progress():
+    """A progress bar over triples sent (rich, which typer already depends on)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("uploading triples", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield progress
