@@ -1,0 +1,299 @@
+"""Talk to remote SPARQL endpoints: the SPARQL 1.1 Protocol for queries and
+the HTTP helpers (authentication, error translation) that `load` shares.
+
+Results are parsed into pyoxigraph terms, so a row from a remote endpoint
+compares equal to the same row from the embedded store.
+
+Parameters are bound as RDF terms, never pasted into the query text as raw
+strings: each binding becomes `VALUES ?name { <N-Triples term> }` injected at
+the start of the outermost WHERE group, with the term serialized by
+pyoxigraph (which escapes it and refuses invalid IRIs).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Iterator, Literal as TypingLiteral
+
+from llmkg.errors import EndpointError, QueryError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import httpx
+
+AuthScheme = TypingLiteral["basic", "digest", "auto"]
+
+#: Seconds to wait for a connection and for each read. Loads of big chunks
+#: may take a while on a busy server, hence the generous read timeout.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 300.0
+
+USER_AGENT = "llmkg (SPARQL 1.1 Protocol / Graph Store HTTP Protocol client)"
+
+
+# --------------------------------------------------------------------------
+# HTTP plumbing shared with llmkg.load
+
+
+def make_auth(user: str | None, password: str | None,
+              scheme: AuthScheme = "auto") -> "httpx.Auth | None":
+    """An httpx auth for `user`/`password`, or None without a user.
+
+    "auto" sends the request without credentials first and answers the
+    server's challenge with the scheme it names (Basic or Digest), then keeps
+    using that scheme for the rest of the session.
+    """
+    import httpx
+
+    if user is None:
+        return None
+    if password is None:
+        password = ""
+    if scheme == "basic":
+        return httpx.BasicAuth(user, password)
+    if scheme == "digest":
+        return httpx.DigestAuth(user, password)
+    if scheme == "auto":
+        return _auto_auth(user, password)
+    raise EndpointError(f"unknown authentication scheme {scheme!r}",
+                        hint="Use basic, digest or auto")
+
+
+def _auto_auth(user: str, password: str) -> "httpx.Auth":
+    import httpx
+
+    class AutoAuth(httpx.Auth):
+        """Answer whichever challenge (Basic or Digest) the server sends."""
+
+        requires_request_body = True
+
+        def __init__(self) -> None:
+            self.chosen: httpx.Auth | None = None
+
+        def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+            if self.chosen is not None:
+                yield from self.chosen.auth_flow(request)
+                return
+            response = yield request
+            if response.status_code != 401:
+                return
+            challenge = response.headers.get("www-authenticate", "")
+            scheme = challenge.split(" ", 1)[0].lower()
+            if scheme == "digest":
+                self.chosen = httpx.DigestAuth(user, password)
+            elif scheme == "basic":
+                self.chosen = httpx.BasicAuth(user, password)
+            else:
+                return
+            yield from self.chosen.auth_flow(request)
+
+    return AutoAuth()
+
+
+def client(*, user: str | None = None, password: str | None = None,
+           auth: AuthScheme = "auto") -> "httpx.Client":
+    """An httpx client with llmkg's timeouts, user agent and credentials."""
+    import httpx
+
+    return httpx.Client(
+        auth=make_auth(user, password, auth),
+        timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=True,
+        trust_env=False,
+    )
+
+
+def send(http: "httpx.Client", method: str, url: str, *, what: str,
+         ok: tuple[int, ...] = (200, 201, 204), **kwargs: Any) -> "httpx.Response":
+    """Send one request; translate refused connections, time-outs and
+    unexpected statuses into EndpointError naming `what` was attempted."""
+    import httpx
+
+    try:
+        response = http.request(method, url, **kwargs)
+    except httpx.ConnectError as exc:
+        raise EndpointError(f"cannot connect to {url} while trying to {what}: {exc}",
+                            hint="Check that the server runs and the URL is right") from exc
+    except httpx.TimeoutException as exc:
+        raise EndpointError(f"{url} did not answer in time while trying to {what}",
+                            hint="Retry, or load smaller chunks") from exc
+    except httpx.HTTPError as exc:
+        raise EndpointError(f"HTTP error talking to {url} while trying to {what}: {exc}") from exc
+    if response.status_code not in ok:
+        raise EndpointError(_status_message(response, what), hint=_status_hint(response))
+    return response
+
+
+def _status_message(response: "httpx.Response", what: str) -> str:
+    body = " ".join(response.text.split())[:300]
+    text = f"{response.request.method} {response.request.url} failed with HTTP {response.status_code} while trying to {what}"
+    return f"{text}: {body}" if body else text
+
+
+def _status_hint(response: "httpx.Response") -> str | None:
+    if response.status_code == 401:
+        return ("The server refused the credentials: pass --user and set the "
+                "password (LLMKG_PASSWORD) or check them")
+    if response.status_code == 403:
+        return "The user lacks the right to write (e.g. Virtuoso's SPARQL_UPDATE role)"
+    if response.status_code == 404:
+        return "Check the endpoint URL"
+    if response.status_code == 413:
+        return "The server refused a chunk as too large: load smaller chunks"
+    return None
+
+
+# --------------------------------------------------------------------------
+# SPARQL 1.1 Protocol queries
+
+
+def select(endpoint_url: str, query_text: str, *, bindings: dict[str, Any] | None = None,
+           user: str | None = None, password: str | None = None,
+           auth: AuthScheme = "auto", http: "httpx.Client | None" = None,
+           ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a SELECT query at a SPARQL 1.1 Protocol endpoint.
+
+    The query is POSTed form-encoded (`query=...`), the one protocol binding
+    every server here accepts: Virtuoso 7.2 never answers a direct
+    `application/sparql-query` POST.
+
+    `bindings` maps variable names (without `?`) to pyoxigraph terms; they
+    are bound with VALUES (see `bind_values`). Returns the projected
+    variable names and the rows as tuples of pyoxigraph terms (None where a
+    variable is unbound), in the order the endpoint returned them.
+    """
+    import pyoxigraph as ox
+
+    text = bind_values(query_text, bindings) if bindings else query_text
+    own = http is None
+    http = http or client(user=user, password=password, auth=auth)
+    try:
+        response = send(http, "POST", endpoint_url, what="run a SPARQL query",
+                        ok=(200,), data={"query": text}, headers={
+                            "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+                        })
+    finally:
+        if own:
+            http.close()
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    formats = {
+        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+        "application/json": ox.QueryResultsFormat.JSON,
+        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+        "application/xml": ox.QueryResultsFormat.XML,
+    }
+    if media not in formats:
+        raise EndpointError(f"{endpoint_url} answered a SELECT query with {media or 'no content type'}",
+                            hint="Is this the SPARQL query endpoint (not the graph store)?")
+    try:
+        results = ox.parse_query_results(response.content, format=formats[media])
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(f"cannot parse the results from {endpoint_url}: {exc}") from exc
+    if not isinstance(results, ox.QuerySolutions):
+        raise EndpointError(f"{endpoint_url} returned a boolean, not rows",
+                            hint="select() runs SELECT queries only")
+    variables = [v.value for v in results.variables]
+    rows = [tuple(solution[v] for v in variables) for solution in results]
+    return variables, rows
+
+
+# --------------------------------------------------------------------------
+# Parameter binding by VALUES injection
+
+# Tokens to skip while looking for the WHERE group: comments, strings
+# (long ones first), IRIs. An IRI may not contain spaces, so the `<` of a
+# comparison such as `?a < ?b` is not mistaken for one.
+_SKIP = re.compile(
+    r'#[^\n]*'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>',
+    re.S)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FORMS = {"select", "construct", "describe", "ask"}
+
+
+def _outer_group_start(text: str) -> int:
+    """Index of the `{` opening the outermost WHERE group of a query."""
+    depth = 0
+    form: str | None = None
+    construct_template_done = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        skip = _SKIP.match(text, i) if ch in "#'\"<" else None
+        if skip:
+            i = skip.end()
+            continue
+        if ch in "?$:" or ch.isalnum() or ch == "_":
+            word = _WORD.match(text, i)
+            # A keyword stands alone: not a variable, not part of a prefixed name.
+            prev = text[i - 1] if i else " "
+            if word and not (prev.isalnum() or prev in "?$:_-."):
+                lower = word.group().lower()
+                if depth == 0 and form is None and lower in _FORMS:
+                    form = lower
+                elif depth == 0 and form is not None and lower == "where":
+                    if form == "construct" and not construct_template_done:
+                        raise QueryError(
+                            "cannot bind parameters in a CONSTRUCT WHERE { } short form",
+                            hint="Write the query as CONSTRUCT { ... } WHERE { ... }")
+                    return _next_brace(text, word.end())
+                i = word.end() if word else i + 1
+                continue
+            i = word.end() if word else i + 1
+            continue
+        if ch == "{":
+            if depth == 0 and form is not None:
+                if form == "construct" and not construct_template_done:
+                    construct_template_done = True
+                else:
+                    return i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        i += 1
+    raise QueryError("cannot find the WHERE group of the query to bind parameters in")
+
+
+def _next_brace(text: str, start: int) -> int:
+    i = start
+    while i < len(text):
+        skip = _SKIP.match(text, i) if text[i] == "#" else None
+        if skip:
+            i = skip.end()
+            continue
+        if text[i] == "{":
+            return i
+        if not text[i].isspace():
+            break
+        i += 1
+    raise QueryError("cannot find the `{` after WHERE to bind parameters in")
+
+
+def _sparql_term(name: str, term: Any) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)  # N-Triples syntax, escaped by pyoxigraph
+    raise QueryError(f"parameter ?{name} must be an IRI or a literal, not {type(term).__name__}",
+                     hint="VALUES cannot hold blank nodes")
+
+
+def bind_values(query_text: str, bindings: dict[str, Any]) -> str:
+    """The query with one `VALUES ?name { term }` per binding at the start
+    of its outermost WHERE group. Names must be plain SPARQL variable names;
+    terms must be pyoxigraph NamedNode or Literal."""
+    clauses = []
+    for name in sorted(bindings):
+        bare = name[1:] if name[:1] in "?$" else name
+        if not _NAME.match(bare):
+            raise QueryError(f"invalid parameter name {name!r}")
+        clauses.append(f" VALUES ?{bare} {{ {_sparql_term(bare, bindings[name])} }}")
+    if not clauses:
+        return query_text
+    at = _outer_group_start(query_text) + 1
+    return query_text[:at] + "".join(clauses) + "\n" + query_text[at:]
