@@ -31,7 +31,7 @@ class LlmkgError(Exception):
         if self.where:
             text += f" ({self.where})"
         if self.hint:
-            text += f". {self.hint}"
+            text += f". {self.hint[:1].upper()}{self.hint[1:]}"
         return text
 
 

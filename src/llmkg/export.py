@@ -64,9 +64,19 @@ def _jsonld(triples) -> bytes:
     graph.parse(data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES),
                 format="nt")
     context = jsonld_context()
-    text = graph.serialize(format="json-ld", context=context.get("@context", context),
-                           sort_keys=True, indent=1)
-    return text.encode("utf-8")
+    text = graph.serialize(format="json-ld", context=context.get("@context", context))
+    # rdflib orders nodes and values by hash: sort them so equal graphs give equal bytes
+    return (json.dumps(_canonical(json.loads(text)), indent=1, sort_keys=True, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def _canonical(value):
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _canonical(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
 
 
 def export(*, store: Path | None = None, format: str | None = None, output: Path | None = None,

@@ -209,7 +209,7 @@ class _Extractor:
             if parts and all(N.looks_like_name(p, strict=True) for p in parts):
                 return [N.Name(p) for p in parts], None, offset + listed.start(), None
         parts = N.split_list(head) if "," in head else []
-        if len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=False)
+        if len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=True)
                                   and len(N.words(N.strip_parens(p))) <= 3 for p in parts):
             return [N.Name(N.strip_parens(p)) for p in parts], None, offset, None
         for link in links:

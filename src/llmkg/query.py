@@ -128,7 +128,8 @@ def to_term(param: Param, value: str, *, where: str):
             raise ValueError
         return NamedNode(value)
     except (ValueError, ArithmeticError):
-        raise QueryError(f"parameter '{param.name}' needs a {param.type}, got '{value}'",
+        article = "an" if param.type[0] in "aeiou" else "a"
+        raise QueryError(f"parameter '{param.name}' needs {article} {param.type}, got '{value}'",
                          file=where) from None
 
 
@@ -175,8 +176,11 @@ def run(query: str | SavedQuery, *, store: Path | None = None, endpoint: str | N
         solutions = db.query(saved.text, use_default_graph_as_union=True,
                              substitutions={Variable(k): v for k, v in terms.items()})
     except SyntaxError as exc:
-        raise QueryError(f"malformed SPARQL: {_one_line(exc)}", file=str(saved.path),
-                         hint="fix the query text") from None
+        message = _one_line(exc)
+        at = re.search(r"at (\d+):(\d+)", message)
+        message = re.sub(r"\s*error at \d+:\d+:\s*", "", message)
+        raise QueryError(f"malformed SPARQL: {message[:100]}", file=str(saved.path),
+                         line=int(at.group(1)) if at else None, hint="fix the query text") from None
     if not isinstance(solutions, QuerySolutions):
         raise QueryError("only SELECT queries can be saved queries", file=str(saved.path))
     variables = [v.value for v in solutions.variables]

@@ -39,6 +39,12 @@ STATEMENT = "statement"
 
 PREFIXES = {
     "llmkg": LLMKG,
+    "model": ID + "model/",
+    "org": ID + "organization/",
+    "paper": ID + "paper/",
+    "arch": ID + "architecture/",
+    "section": ID + "section/",
+    "stmt": ID + "statement/",
     "id": ID,
     "rdf": RDF,
     "rdfs": RDFS,

@@ -1,0 +1,38 @@
+"""Shared fixtures: the bundled catalog built once per session, paths, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Real triple-store servers (Oxigraph, Virtuoso) as fixtures: tests/servers.py
+pytest_plugins = ["servers"]
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CATALOGS = ROOT.parent / "shared" / "catalogs"
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory) -> Path:
+    from llmkg.build import build
+
+    store = tmp_path_factory.mktemp("bundled") / "store"
+    report = build(store=store, validate=False)
+    assert report.quads > 0
+    return store
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m llmkg ARGS` as a user would, capturing output."""
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "llmkg", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd or ROOT, env=full_env, timeout=300)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
