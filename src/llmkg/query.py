@@ -206,9 +206,9 @@ def _short(term) -> str:
         return ""
     value = term.value
     if type(term).__name__ == "NamedNode":
-        for prefix, ns in (("id:", V.ID), ("llmkg:", V.LLMKG), ("xsd:", V.XSD)):
-            if value.startswith(ns):
-                return prefix + value[len(ns):]
+        for prefix, ns in sorted(V.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if value.startswith(ns) and "/" not in value[len(ns):]:
+                return f"{prefix}:{value[len(ns):]}"
     return value
 
 
