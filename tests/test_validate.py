@@ -281,3 +281,23 @@ def test_other_graphs_are_not_validated():
                             pyoxigraph.NamedNode(vocab.INFERRED_GRAPH))
     assert report_of("valid").results == validate_quads(
         quads("valid") + [extra], today=BUILD_DAY).results
+
+
+def test_rdflib_graph_matches_a_n_triples_round_trip():
+    """validate converts Oxigraph terms to rdflib directly (faster than an
+    N-Triples round trip); both must give the same graph."""
+    import rdflib
+
+    from llmkg.validate import _rdflib_graph
+
+    ox = pyoxigraph
+    s = ox.NamedNode(vocab.ID + "model/x")
+    triples = [ox.Triple(s, ox.NamedNode(vocab.RDFS + "label"), ox.Literal("X")),
+               ox.Triple(s, ox.NamedNode(vocab.SKOS + "altLabel"), ox.Literal("Ix", language="de")),
+               ox.Triple(s, ox.NamedNode(vocab.LLMKG + "contextLength"),
+                         ox.Literal("4096", datatype=ox.NamedNode(vocab.XSD + "integer"))),
+               ox.Triple(ox.BlankNode("b0"), ox.NamedNode(vocab.LLMKG + "basedOn"), s)]
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    expected = rdflib.Graph().parse(data=text, format="nt")
+    from rdflib.compare import isomorphic
+    assert isomorphic(_rdflib_graph(triples), expected)

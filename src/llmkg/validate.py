@@ -213,6 +213,7 @@ class _Split:
         return tuple(f"{f}:{n}" for f, n in sorted(found))
 
 
+_XSD_STRING = vocab.XSD + "string"
 _P_LABEL = f"<{vocab.RDFS}label>"
 _P_DERIVED = f"<{vocab.PROV}wasDerivedFrom>"
 _P_IN_CATALOG = f"<{vocab.LLMKG}inCatalog>"
@@ -252,16 +253,36 @@ def _split(quads: Iterable[pyoxigraph.Quad]) -> _Split:
 
 
 def _rdflib_graph(triples: list):
-    """An rdflib Graph of pyoxigraph triples, serialized by Oxigraph to
-    N-Triples and parsed by rdflib (faster than converting term by term;
-    see the measurements in tests/test_validate.py)."""
+    """An rdflib Graph of pyoxigraph triples, converted term by term.
+
+    Measured on 95k triples: 1.3 s this way against 1.9 s for serializing
+    to N-Triples with Oxigraph and parsing them with rdflib (whose N-Triples
+    parser is pure Python); IRIs repeat a lot, so they are converted once."""
     import pyoxigraph
     import rdflib
+    from rdflib import BNode, Literal, URIRef
+
+    iris: dict[str, URIRef] = {}
+
+    def iri(value: str) -> URIRef:
+        node = iris.get(value)
+        if node is None:
+            node = iris[value] = URIRef(value)
+        return node
+
+    def term(t):
+        if isinstance(t, pyoxigraph.NamedNode):
+            return iri(t.value)
+        if isinstance(t, pyoxigraph.Literal):
+            if t.language:
+                return Literal(t.value, lang=t.language)
+            if t.datatype.value == _XSD_STRING:  # a simple literal, as rdflib parses it
+                return Literal(t.value)
+            return Literal(t.value, datatype=iri(t.datatype.value))
+        return BNode(t.value)
 
     graph = rdflib.Graph()
-    if triples:
-        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        graph.parse(data=text, format="nt")
+    graph.addN((term(t.subject), iri(t.predicate.value), term(t.object), graph) for t in triples)
     return graph
 
 
