@@ -46,9 +46,9 @@ SYLLABLES = [
     "ul", "ven", "wyn", "xer", "yal", "zen", "bel", "cyr", "dro", "eth",
 ]
 ORG_SUFFIXES = ["AI", "Labs", "Research", "", "", "Tech", "Intelligence"]
-VARIANTS = ["Instruct", "Chat", "Coder", "VL", "Mini", "Math", "Audio", "Omni"]
+VARIANTS = ["Instruct", "Turbo", "Coder", "VL", "Mini", "Math", "Audio", "Omni"]
 TOPICS = [
-    "Large Language Models", "Open-weight LLMs", "Code LLMs",
+    "Large Language Model Collection", "Open-weight LLMs", "Code LLMs",
     "MLLM (multimodal large language model)", "Small Language Models",
     "Reasoning Models", "LLM for Domain Specific", "Speech and Audio Models",
     "Vision-Language Models", "Long-context Models",
@@ -272,7 +272,7 @@ class _Generator:
 
     def _flat_name(self, sizes: list[float]) -> tuple[str, None]:
         while True:
-            name = self._word(2, 3) + self.rng.choice(["GPT", "LM", "-LLM", " Chat"])
+            name = self._word(2, 3) + self.rng.choice(["GPT", "LM", "-LLM", "-X"])
             if self._claim(name):
                 return name, None
 
@@ -296,7 +296,7 @@ class _Generator:
             size = min(self.n - done, rng.randint(150, 600))
             topic = TOPICS[(section_no - 1) % len(TOPICS)]
             year = FIRST_YEAR + (section_no - 1) // len(TOPICS) % (LAST_YEAR - FIRST_YEAR + 1)
-            title = f"{topic} (in {year})"
+            title = f"{topic} ({year})"
             if section_no > len(TOPICS) * (LAST_YEAR - FIRST_YEAR + 1):
                 title += f" vol. {section_no}"
             out += [f"### **{title}**", "",

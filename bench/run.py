@@ -1,0 +1,502 @@
+"""Benchmark llmkg on synthetic catalogs, with baselines in the same run.
+
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 3] [--json FILE]
+
+For each size N it generates a catalog (bench/gen_catalog.py) and measures,
+each in a fresh subprocess so that peak memory (ru_maxrss) is that of one
+measurement:
+
+- build: llmkg.build.build(...) with validation; per-stage medians from
+  BuildReport.stage_seconds, triples/s, peak RSS;
+- export: llmkg.export.export(...) to N-Quads and Turtle;
+- store baseline: pyoxigraph.Store.bulk_load of the same N-Quads;
+- validation baseline: plain pyshacl.validate on an rdflib Graph of the
+  same data graph;
+- every saved query (queries/*.rq): llmkg.query.run against native
+  pyoxigraph Store.query on the same store and against rdflib's in-memory
+  Dataset of the same quads.
+
+Once (size independent) it times the cold CLI `llmkg query NAME --store DIR`
+on the bundled catalog against the import floor `python -c "import typer,
+pyoxigraph"`, and checks with `python -X importtime` that `llmkg --help` and
+`llmkg query` import none of rdflib, pyshacl, owlready2.
+
+It prints medians and ratios; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+QUERIES = ROOT / "queries"
+BUNDLED = ROOT / "data" / "llm-landscape.md"
+HEAVY = ("rdflib", "pyshacl", "owlready2")
+DATA_GRAPH = "<https://w3id.org/llmkg/graph/data>"
+
+
+# ---------------------------------------------------------------- workers
+# Each worker runs in its own interpreter and prints one JSON object.
+
+def _maxrss_mb() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def w_build(catalog: str, store: str) -> dict:
+    from llmkg.build import build
+    t0 = time.perf_counter()
+    report = build([Path(catalog)], store=Path(store), validate=True)
+    total = time.perf_counter() - t0
+    return {"seconds": total, "stages": dict(report.stage_seconds),
+            "triples": report.triples, "rss_mb": _maxrss_mb()}
+
+
+def w_export(store: str, fmt: str, output: str) -> dict:
+    from llmkg.export import export
+    t0 = time.perf_counter()
+    export(store=Path(store), format=fmt, output=Path(output))
+    return {"seconds": time.perf_counter() - t0, "bytes": Path(output).stat().st_size,
+            "rss_mb": _maxrss_mb()}
+
+
+def w_bulk_load(nquads: str, store: str) -> dict:
+    import pyoxigraph
+    t0 = time.perf_counter()
+    st = pyoxigraph.Store(store)
+    st.bulk_load(path=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    st.flush()
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "quads": len(st), "rss_mb": _maxrss_mb()}
+
+
+def w_pyshacl(data_nt: str, shapes: str) -> dict:
+    import pyshacl
+    import rdflib
+    t0 = time.perf_counter()
+    data = rdflib.Graph()
+    data.parse(data_nt, format="nt")
+    shapes_graph = rdflib.Graph()
+    shapes_graph.parse(shapes)
+    loaded = time.perf_counter()
+    # the options llmkg.validate uses, so that only llmkg's own work differs
+    conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none",
+                                      advanced=True, allow_warnings=True, inplace=True)
+    done = time.perf_counter()
+    return {"seconds": done - loaded, "load_seconds": loaded - t0, "conforms": conforms,
+            "triples": len(data), "rss_mb": _maxrss_mb()}
+
+
+def _saved_queries(values: dict[str, str]):
+    """(saved query, its parameter values) for every saved query.
+
+    `values` overrides the defaults of parameters the query declares (the
+    defaults name real models, which a synthetic catalog does not have).
+    """
+    import llmkg.query as q
+    out = []
+    for saved in q.list_saved():
+        declared = {p.name for p in saved.params}
+        out.append((saved, {k: v for k, v in values.items() if k in declared}))
+    return out
+
+
+def _native_query(pyoxigraph, store: str, text: str, subs: dict) -> int:
+    """Open the store, run the query, touch every value: the native floor."""
+    st = pyoxigraph.Store.read_only(store)
+    result = st.query(text, use_default_graph_as_union=True, substitutions=subs)
+    if isinstance(result, (bool, pyoxigraph.QueryBoolean)):
+        return 1
+    variables = getattr(result, "variables", None)
+    count = 0
+    for solution in result:
+        if variables is not None:
+            for var in variables:
+                solution[var]
+        count += 1
+    return count
+
+
+def w_queries(store: str, runs: int, values: dict) -> dict:
+    import pyoxigraph
+    import llmkg.query as q
+    results = {}
+    for saved, params in _saved_queries(values):
+        subs = {pyoxigraph.Variable(k): v for k, v in q.bind(saved, params).items()}
+        ours, native, rows = [], [], None
+        for _ in range(runs + 1):  # the first round warms caches and is dropped
+            t0 = time.perf_counter()
+            res = q.run(saved, store=Path(store), params=params)
+            t1 = time.perf_counter()
+            n_native = _native_query(pyoxigraph, store, saved.text, subs)
+            t2 = time.perf_counter()
+            ours.append(t1 - t0)
+            native.append(t2 - t1)
+            rows = (len(res.rows), n_native)
+        results[saved.name] = {"llmkg": statistics.median(ours[1:]),
+                               "native": statistics.median(native[1:]), "rows": rows}
+    return {"queries": results, "rss_mb": _maxrss_mb()}
+
+
+def w_rdflib_queries(nquads: str, runs: int, timeout: int, values: dict) -> dict:
+    import signal
+
+    import rdflib
+
+    import llmkg.query as q
+    t0 = time.perf_counter()
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(nquads, format="nquads")
+    load = time.perf_counter() - t0
+
+    def alarm(*_):
+        raise TimeoutError
+    signal.signal(signal.SIGALRM, alarm)
+    results = {}
+    for saved, params in _saved_queries(values):
+        bindings = {rdflib.Variable(k): _rdflib_term(v) for k, v in q.bind(saved, params).items()}
+        times, rows = [], None
+        for _ in range(runs):
+            signal.alarm(timeout)
+            try:
+                t = time.perf_counter()
+                rows = len(list(ds.query(saved.text, initBindings=bindings)))
+                times.append(time.perf_counter() - t)
+            except TimeoutError:
+                break
+            finally:
+                signal.alarm(0)
+        results[saved.name] = {"rdflib": statistics.median(times) if times else None,
+                               "timeout": None if times else timeout, "rows": rows}
+    return {"load_seconds": load, "queries": results, "rss_mb": _maxrss_mb()}
+
+
+def _rdflib_term(term):
+    """A pyoxigraph term as the equal rdflib term."""
+    import pyoxigraph
+    import rdflib
+    if isinstance(term, pyoxigraph.NamedNode):
+        return rdflib.URIRef(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+WORKERS = {"build": w_build, "export": w_export, "bulk_load": w_bulk_load,
+           "pyshacl": w_pyshacl, "queries": w_queries, "rdflib_queries": w_rdflib_queries}
+
+
+def call(worker: str, *args, timeout: float | None = None) -> dict:
+    """Run one worker in a fresh interpreter; its JSON result (or an error)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker,
+           json.dumps([str(a) if isinstance(a, Path) else a for a in args])]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        return {"error": " | ".join(tail)}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------- orchestration
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def ratio(a, b):
+    return None if a is None or not b else a / b
+
+
+def fmt_s(x):
+    return "-" if x is None else (f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s")
+
+
+def fmt_r(x):
+    return "-" if x is None else f"{x:.2f}x"
+
+
+def bench_size(n: int, runs: int, work: Path, opts) -> dict:
+    sys.path.insert(0, str(BENCH))
+    from gen_catalog import generate
+    d = work / str(n)
+    d.mkdir(parents=True, exist_ok=True)
+    catalog = d / f"synthetic-{n}.md"
+    catalog.write_text(generate(n, seed=0), encoding="utf-8")
+    res: dict = {"entries": n, "catalog_bytes": catalog.stat().st_size}
+    say = lambda msg: print(f"[{n}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
+
+    builds = []
+    for i in range(runs):
+        store = d / "store"
+        shutil.rmtree(store, ignore_errors=True)
+        say(f"build {i + 1}/{runs}")
+        r = call("build", catalog, store, timeout=opts.timeout)
+        if "error" in r:
+            res["error"] = "build: " + r["error"]
+            return res
+        builds.append(r)
+    res["triples"] = builds[0]["triples"]
+    res["build_seconds"] = median(b["seconds"] for b in builds)
+    res["build_rss_mb"] = max(b["rss_mb"] for b in builds)
+    res["stages"] = {k: median(b["stages"].get(k) for b in builds) for k in builds[0]["stages"]}
+    res["triples_per_s"] = res["triples"] / res["build_seconds"]
+
+    nquads, turtle = d / "all.nq", d / "all.ttl"
+    for fmt, out in (("nquads", nquads), ("turtle", turtle)):
+        say(f"export {fmt}")
+        ex = [call("export", d / "store", fmt, out, timeout=opts.timeout) for _ in range(runs)]
+        ok = [e for e in ex if "error" not in e]
+        res[f"export_{fmt}"] = ({"seconds": median(e["seconds"] for e in ok),
+                                 "bytes": ok[0]["bytes"], "rss_mb": max(e["rss_mb"] for e in ok)}
+                                if ok else {"error": ex[0]["error"]})
+    if not nquads.exists():
+        return res
+
+    say("baseline: bulk_load")
+    loads = []
+    for _ in range(runs):
+        bl = d / "bulk"
+        shutil.rmtree(bl, ignore_errors=True)
+        loads.append(call("bulk_load", nquads, bl, timeout=opts.timeout))
+    ok = [x for x in loads if "error" not in x]
+    res["bulk_load"] = ({"seconds": median(x["seconds"] for x in ok), "quads": ok[0]["quads"],
+                         "rss_mb": max(x["rss_mb"] for x in ok)} if ok else loads[0])
+
+    shapes = _shapes_file()
+    if shapes and not opts.skip_pyshacl:
+        data_nt = d / "data.nt"
+        _data_graph_ntriples(nquads, data_nt)
+        say("baseline: pyshacl")
+        sh = [call("pyshacl", data_nt, shapes, timeout=opts.timeout)
+              for _ in range(1 if n >= 100_000 else runs)]
+        ok = [x for x in sh if "error" not in x]
+        res["pyshacl"] = ({"seconds": median(x["seconds"] for x in ok),
+                           "load_seconds": median(x["load_seconds"] for x in ok),
+                           "triples": ok[0]["triples"], "rss_mb": max(x["rss_mb"] for x in ok)}
+                          if ok else sh[0])
+
+    say("queries: llmkg vs native")
+    values = synthetic_values(catalog.read_text(encoding="utf-8"))
+    res["params"] = values
+    res["queries"] = call("queries", d / "store", runs, values, timeout=opts.timeout)
+    if not opts.skip_rdflib:
+        say("queries: rdflib")
+        res["rdflib"] = call("rdflib_queries", nquads, 1 if n >= 100_000 else runs,
+                             opts.query_timeout, values, timeout=opts.timeout * 4)
+    if not opts.keep:
+        shutil.rmtree(d, ignore_errors=True)
+    return res
+
+
+def synthetic_values(text: str) -> dict[str, str]:
+    """Parameter values that exist in a synthetic catalog: a model that has
+    both an ancestor and descendants (lineage, descendants and model-card all
+    find rows), and the organisation with most entries."""
+    import re
+    from collections import Counter
+    entry = re.compile(r"^(?:  1\. |- )\[([^\]]+)\]")
+    lineage = re.compile(r"(?:[Ff]ine-tuned from|[Bb]uilt on top of|built using|reproduction of)"
+                         r" (.+?)\.(?: \[|$)")
+    parent_of: dict[str, str] = {}
+    children: Counter[str] = Counter()
+    for line in text.splitlines():
+        m = entry.match(line)
+        p = lineage.search(line) if m else None
+        if p:
+            parent_of[m.group(1)] = p.group(1)
+            children[p.group(1)] += 1
+    both = [(c, name) for name, c in children.items() if name in parent_of]
+    model = max(both)[1] if both else (children.most_common(1)[0][0] if children else "")
+    groups = Counter(re.findall(r"^- ([A-Z][^\[\n]*)$", text, re.M))
+    return {"model": model, "entity": model,
+            "organization": groups.most_common(1)[0][0] if groups else ""}
+
+
+def _shapes_file() -> Path | None:
+    from llmkg.validate import default_shapes
+    path = default_shapes()
+    return path if path.is_file() else None
+
+
+def _data_graph_ntriples(nquads: Path, out: Path) -> None:
+    """The data graph of an N-Quads dump as N-Triples (what llmkg validates)."""
+    tail = " " + DATA_GRAPH + " .\n"
+    with nquads.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            if line.endswith(tail):
+                dst.write(line[: -len(tail)] + " .\n")
+
+
+def cold_cli(runs: int, work: Path) -> dict:
+    """Cold `llmkg query` on the bundled store against the import floor."""
+    exe = shutil.which("llmkg", path=str(Path(sys.executable).parent)) or "llmkg"
+    store = work / "bundled-store"
+    shutil.rmtree(store, ignore_errors=True)
+    b = subprocess.run([exe, "build", str(BUNDLED), "--store", str(store)],
+                       capture_output=True, text=True)
+    if b.returncode not in (0, 1):
+        return {"error": "bundled build: " + (b.stderr or b.stdout).strip()[-300:]}
+    names = sorted(p.stem for p in QUERIES.glob("*.rq"))
+    if not names:
+        return {"error": "no saved queries"}
+    name = opts_query if (opts_query := os.environ.get("LLMKG_BENCH_QUERY")) else names[0]
+
+    def wall(cmd):
+        times = []
+        for _ in range(runs + 1):
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, check=False)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times[1:])
+
+    floor = wall([sys.executable, "-c", "import typer, pyoxigraph"])
+    query = wall([exe, "query", name, "--store", str(store)])
+    help_ = wall([exe, "--help"])
+    imports = {}
+    for label, args in (("--help", ["--help"]), ("query", ["query", name, "--store", str(store)])):
+        p = subprocess.run([sys.executable, "-X", "importtime", "-m", "llmkg", *args],
+                           capture_output=True, text=True)
+        mods = {line.split("|")[-1].strip() for line in p.stderr.splitlines()
+                if line.startswith("import time:")}
+        imports[label] = sorted(m for m in mods if m.split(".")[0] in HEAVY)
+    return {"query": name, "floor_s": floor, "query_s": query, "help_s": help_,
+            "ratio": query / floor, "heavy_imports": imports}
+
+
+def machine() -> dict:
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, shell=True).stdout.strip()
+        except OSError:
+            return "?"
+    import pyoxigraph
+    return {"nproc": sh("nproc"), "mem": sh("free -h | awk '/Mem:/ {print $2}'"),
+            "cpu": sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip(),
+            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
+            "date": time.strftime("%Y-%m-%d %H:%M %Z")}
+
+
+def report(all_res: dict) -> str:
+    out = []
+    m = all_res["machine"]
+    out.append(f"machine: {m['nproc']} cores ({m['cpu']}), {m['mem']} RAM, Python {m['python']}, "
+               f"pyoxigraph {m['pyoxigraph']}, {m['date']}; median of {all_res['runs']} runs")
+    sizes = all_res["sizes"]
+    for r in sizes:
+        n = r["entries"]
+        out.append("")
+        out.append(f"== {n} entries ({r['catalog_bytes'] / 1e6:.1f} MB markdown)")
+        if "error" in r and "triples" not in r:
+            out.append(f"   ERROR {r['error']}")
+            continue
+        out.append(f"   build total {fmt_s(r['build_seconds'])}, {r['triples']} triples, "
+                   f"{r['triples_per_s']:,.0f} triples/s, peak RSS {r['build_rss_mb']:.0f} MB")
+        for stage, s in r["stages"].items():
+            base = ""
+            if stage == "store" and r.get("bulk_load", {}).get("seconds"):
+                base = f"   vs bulk_load {fmt_s(r['bulk_load']['seconds'])}: " \
+                       f"{fmt_r(ratio(s, r['bulk_load']['seconds']))}"
+            if stage == "validate" and r.get("pyshacl", {}).get("seconds"):
+                base = f"   vs plain pyshacl {fmt_s(r['pyshacl']['seconds'])}: " \
+                       f"{fmt_r(ratio(s, r['pyshacl']['seconds']))}"
+            out.append(f"   {stage:<10} {fmt_s(s):>10}{base}")
+        for fmt in ("nquads", "turtle"):
+            e = r.get(f"export_{fmt}", {})
+            if "seconds" in e:
+                out.append(f"   export {fmt:<7} {fmt_s(e['seconds']):>10}  "
+                           f"{e['bytes'] / 1e6:.1f} MB, peak RSS {e['rss_mb']:.0f} MB")
+            elif e:
+                out.append(f"   export {fmt} ERROR {e.get('error')}")
+        for key in ("bulk_load", "pyshacl", "rdflib"):
+            if isinstance(r.get(key), dict) and "error" in r[key]:
+                out.append(f"   {key} ERROR {r[key]['error']}")
+        q = r.get("queries", {})
+        if "queries" in q:
+            rq = r.get("rdflib", {}).get("queries", {})
+            if "load_seconds" in r.get("rdflib", {}):
+                out.append(f"   rdflib Dataset load {fmt_s(r['rdflib']['load_seconds'])}")
+            out.append(f"   {'query':<28}{'llmkg':>10}{'native':>10}{'ratio':>8}"
+                       f"{'rdflib':>10}{'rdflib/llmkg':>14}  rows")
+            for name, v in q["queries"].items():
+                rd = rq.get(name, {})
+                rdt = rd.get("rdflib")
+                rd_text = fmt_s(rdt) if rdt is not None else (
+                    f">{rd['timeout']} s" if rd.get("timeout") else "-")
+                rd_ratio = ratio(rdt if rdt is not None else rd.get("timeout"), v["llmkg"])
+                out.append(f"   {name:<28}{fmt_s(v['llmkg']):>10}{fmt_s(v['native']):>10}"
+                           f"{fmt_r(ratio(v['llmkg'], v['native'])):>8}{rd_text:>10}"
+                           f"{(('>' if rdt is None and rd_ratio else '') + fmt_r(rd_ratio)):>14}"
+                           f"  {v['rows'][0]}")
+        elif "error" in q:
+            out.append(f"   queries ERROR {q['error']}")
+    ok = [r for r in sizes if "build_seconds" in r]
+    for a, b in zip(ok, ok[1:]):
+        out.append(f"\nscaling {a['entries']} -> {b['entries']} entries: build time x"
+                   f"{b['build_seconds'] / a['build_seconds']:.2f} for x"
+                   f"{b['entries'] / a['entries']:.0f} entries")
+    c = all_res.get("cold_cli")
+    if c and "error" not in c:
+        out.append(f"\ncold `llmkg query {c['query']}` {fmt_s(c['query_s'])} vs import floor "
+                   f"{fmt_s(c['floor_s'])}: {fmt_r(c['ratio'])}; `llmkg --help` "
+                   f"{fmt_s(c['help_s'])}")
+        for label, mods in c["heavy_imports"].items():
+            out.append(f"heavy imports of `llmkg {label}`: {', '.join(mods) or 'none'}")
+    elif c:
+        out.append(f"\ncold CLI ERROR {c['error']}")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="llmkg benchmarks (see bench/README.md)")
+    ap.add_argument("--sizes", default="1000,10000",
+                    help="comma-separated entry counts (100000 takes minutes)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per measurement")
+    ap.add_argument("--query-timeout", type=int, default=120,
+                    help="seconds per rdflib query before it counts as timed out")
+    ap.add_argument("--skip-rdflib", action="store_true")
+    ap.add_argument("--skip-pyshacl", action="store_true")
+    ap.add_argument("--skip-cli", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--work", type=Path, help="work directory (default: a temp dir)")
+    ap.add_argument("--json", type=Path, help="also write the raw figures as JSON")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("args", nargs="?", help=argparse.SUPPRESS)
+    opts = ap.parse_args(argv)
+    if opts.worker:
+        print(json.dumps(WORKERS[opts.worker](*json.loads(opts.args))))
+        return 0
+    work = opts.work or Path(tempfile.mkdtemp(prefix="llmkg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    res = {"machine": machine(), "runs": opts.runs,
+           "command": "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv),
+           "sizes": []}
+    for n in (int(s) for s in opts.sizes.split(",") if s):
+        res["sizes"].append(bench_size(n, opts.runs, work, opts))
+    if not opts.skip_cli:
+        res["cold_cli"] = cold_cli(max(opts.runs, 5), work)
+    if opts.json:
+        opts.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
+    print(report(res))
+    if not opts.work and not opts.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
