@@ -181,6 +181,19 @@ def test_one_graph_mode_stores_a_triple_once(request, name, tricky_store):
     assert server_triples(server, target) == {as_server_keeps_triple(name, t) for t in everything}
 
 
+def test_default_graph_mode_on_oxigraph(oxigraph_server, tricky_store):
+    try:
+        report = load(tricky_store, endpoint=oxigraph_server.gsp_url, graph="default", replace=True)
+        (only,) = report.graphs
+        everything = {ox.Triple(q.subject, q.predicate, q.object) for q in tricky_store}
+        assert only.target is None and only.sent == only.after == len(everything)
+        fetched = httpx.get(gsp_url(oxigraph_server.gsp_url, None),
+                            headers={"Accept": "application/n-triples"})
+        assert {q.triple for q in ox.parse(fetched.content, format=ox.RdfFormat.N_TRIPLES)} == everything
+    finally:  # leave the default graph empty for the parity tests
+        httpx.delete(gsp_url(oxigraph_server.gsp_url, None))
+
+
 @pytest.mark.parametrize("name", SERVERS)
 def test_progress_reports_every_chunk(request, name, built_store):
     server = server_of(request, name)
@@ -421,3 +434,51 @@ def test_saved_query_parity(loaded_servers, built_store, name, query_file):
     remote_vars, remote_rows = select(server.query_url, text, bindings=bindings)
     assert remote_vars == variables
     assert comparable(remote_rows) == comparable(local_rows)
+
+
+# --------------------------------------------------------------------------
+# The invocations the issue names, exactly as written
+
+
+def llmkg(*args, env=None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "llmkg", *args], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+def test_cli_load_and_remote_query_on_oxigraph(oxigraph_server, built_store, tmp_path):
+    base = oxigraph_server.gsp_url.removesuffix("/store")
+    done = llmkg("load", "--store", str(built_store), "--endpoint", f"{base}/store")
+    assert done.returncode == 0, done.stderr
+    assert f"<{V.DATA_GRAPH}>: sent" in done.stdout
+    query = QUERY_FILES[0] if QUERY_FILES else pytest.skip("no saved queries")
+    for path in QUERY_FILES:  # one without required parameters
+        if default_bindings(path.read_text(encoding="utf-8")) is not None:
+            query = path
+            break
+    remote = llmkg("query", str(query.relative_to(ROOT)), "--endpoint", f"{base}/query",
+                   "--format", "csv")
+    local = llmkg("query", str(query.relative_to(ROOT)), "--store", str(built_store), "--format", "csv")
+    assert remote.returncode == 0 and local.returncode == 0, remote.stderr + local.stderr
+    header, *rows = remote.stdout.splitlines()
+    assert header == local.stdout.splitlines()[0]
+    assert sorted(rows) == sorted(local.stdout.splitlines()[1:])
+
+
+def test_cli_load_into_virtuoso_reads_the_password_from_the_environment(virtuoso_server, built_store):
+    args = ("load", "--store", str(built_store), "--endpoint", virtuoso_server.gsp_url,
+            "--user", virtuoso_server.user, "--replace")
+    done = llmkg(*args, env={"LLMKG_PASSWORD": virtuoso_server.password})
+    assert done.returncode == 0, done.stderr
+    refused = llmkg(*args, env={"LLMKG_PASSWORD": "wrong"})
+    assert refused.returncode != 0 and "HTTP 401" in refused.stderr
+
+
+def test_cli_reports_an_unreachable_endpoint(built_store):
+    port = free_port()
+    done = llmkg("load", "--store", str(built_store), "--endpoint", f"http://127.0.0.1:{port}/store")
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: cannot connect to")

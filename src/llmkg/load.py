@@ -12,7 +12,8 @@ What goes where (see docs/stores.md):
   With `replace`, those of the three graphs that the store lacks are
   emptied on the server, so it holds exactly what the store holds.
 - `graph=IRI` puts every triple of the store into that one graph (a triple
-  found in several store graphs is stored once: graphs are sets).
+  found in several store graphs is stored once: graphs are sets);
+  `graph="default"` puts them into the server's default graph.
 
 Without `replace`, chunks are POSTed: the server adds them to what the
 graph holds, and since a graph is a set, loading twice leaves the same
@@ -46,6 +47,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Environment variable the CLI reads the endpoint password from (never a flag).
 PASSWORD_ENV = "LLMKG_PASSWORD"
+
+#: `graph=DEFAULT` loads everything into the server's default graph (for
+#: servers whose queries do not see named graphs, e.g. Fuseki in memory).
+DEFAULT = "default"
 
 #: The store's named graphs (docs/vocabulary.md); `replace` empties on the
 #: server those of them that the store does not hold.
@@ -122,7 +127,7 @@ def load(store: Any, *, endpoint: str, graph: str | None = None, replace: bool =
     the LoadReport as `.report`)."""
     if chunk_triples < 1:
         raise EndpointError(f"chunk size must be positive, not {chunk_triples}")
-    if graph is not None:
+    if graph is not None and graph != DEFAULT:
         _check_iri(graph)
     ox_store = _open_store(store)
     plan = _plan(ox_store, graph)
@@ -212,7 +217,7 @@ def _plan(ox_store, graph: str | None) -> list[tuple[str | None, tuple[str | Non
 
     if graph is not None:
         merged = dict.fromkeys(t for s in sources for t in triples_of(s))
-        return [(graph, tuple(sources), list(merged))]
+        return [(None if graph == DEFAULT else graph, tuple(sources), list(merged))]
     return [(s, (s,), list(triples_of(s))) for s in sources]
 
 
