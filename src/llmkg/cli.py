@@ -74,6 +74,7 @@ def validate(
 def reason(store: Optional[Path] = StoreOption) -> None:
     """Run the OWL reasoner (HermiT) on ontology + data; store inferences in their own graph."""
     from llmkg.reasoning import reason_store
+    from llmkg.render import short
 
     report = reason_store(store)
     if not report.consistent:
@@ -83,8 +84,8 @@ def reason(store: Optional[Path] = StoreOption) -> None:
         raise typer.Exit(1)
     typer.echo(f"consistent; {len(report.inferred)} inferred triples stored in <{report.graph}> "
                f"({report.seconds:.1f} s)")
-    for predicate, n in sorted(report.counts.items()):
-        typer.echo(f"  {n:6d}  {predicate}")
+    for predicate, n in sorted(report.counts.items(), key=lambda kv: short(kv[0])):
+        typer.echo(f"  {n:6d}  {short(predicate)}")
 
 
 @app.command()

@@ -11,14 +11,14 @@ import time
 
 from llmkg import vocab as V
 
-_SHORT = (("llmkg:", V.LLMKG), ("rdfs:", V.RDFS), ("rdf:", V.RDF), ("skos:", V.SKOS),
-          ("prov:", V.PROV))
+_SHORT = sorted({**V.PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}.items(), key=lambda kv: -len(kv[1]))
 
 
 def short(iri: str) -> str:
+    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model'."""
     for prefix, ns in _SHORT:
-        if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+        if iri.startswith(ns) and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
     return iri
 
 
