@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from llmkg import vocab
-from llmkg.errors import LlmkgError, ShapesError, StoreError
+from llmkg.errors import FormatError, LlmkgError, ShapesError, StoreError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
@@ -49,7 +49,7 @@ def default_shapes() -> Path:
     return next((c for c in candidates if c.is_file()), candidates[0])
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Result:
     """One SHACL result, in terms a curator can act on."""
 
@@ -115,8 +115,8 @@ class ValidationReport:
                          for s in SEVERITIES)
 
     def render(self, format: str = "text") -> str:
-        from llmkg.errors import FormatError
-
+        """The report as "text" (for people), "turtle" (a SHACL validation
+        report graph) or "json" (a stable document for tools)."""
         if format == "text":
             return _render_text(self)
         if format == "json":
