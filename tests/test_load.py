@@ -482,3 +482,17 @@ def test_cli_reports_an_unreachable_endpoint(built_store):
     done = llmkg("load", "--store", str(built_store), "--endpoint", f"http://127.0.0.1:{port}/store")
     assert done.returncode == 2
     assert done.stderr.startswith("Error: cannot connect to")
+
+
+def test_cli_exits_1_when_virtuoso_loses_a_triple(virtuoso_server, tmp_path):
+    path = tmp_path / "store"
+    store = ox.Store(str(path))
+    m, target = nn(V.iri(V.MODEL, "x")), nn(V.DATA_GRAPH)
+    store.add(ox.Quad(m, nn(V.LLMKG + "releaseDate"), lit("2023-07", XSD + "gYearMonth"), target))
+    store.add(ox.Quad(m, nn(V.LLMKG + "releaseDate"), lit("2023-07-01", XSD + "date"), target))
+    store.flush()
+    del store
+    done = llmkg("load", "--store", str(path), "--endpoint", virtuoso_server.gsp_url, "--user", "dba",
+                 "--graph", TEST_GRAPHS + "cli-merged", env={"LLMKG_PASSWORD": virtuoso_server.password})
+    assert done.returncode == 1, done.stderr
+    assert "did not verify" in done.stderr and "expected 2 triples, found 1" in done.stderr

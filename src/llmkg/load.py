@@ -123,8 +123,8 @@ def load(store: Any, *, endpoint: str, graph: str | None = None, replace: bool =
          progress: Progress | None = None, http: "httpx.Client | None" = None) -> LoadReport:
     """Upload the store (a directory or an open pyoxigraph.Store) to the GSP
     `endpoint`, then verify by counting. Raises EndpointError on HTTP
-    failures, refused connections, and count mismatches (the error carries
-    the LoadReport as `.report`)."""
+    failures and refused connections (exit code 2), and on count mismatches
+    (exit code 1; the error carries the LoadReport as `.report`)."""
     if chunk_triples < 1:
         raise EndpointError(f"chunk size must be positive, not {chunk_triples}")
     if graph is not None and graph != DEFAULT:
@@ -174,14 +174,22 @@ def load(store: Any, *, endpoint: str, graph: str | None = None, replace: bool =
     report = LoadReport(endpoint, counter, replace, results, upload_s, verify_s)
     if not report.ok():
         error = EndpointError(
-            "the load into " + endpoint + " did not verify: " + "; ".join(
-                f"<{g.target or 'default'}> expected "
-                + (f"{g.sent}" if g.before is None else f"{max(g.before, g.sent)}..{g.before + g.sent}")
-                + f" triples, found {g.after}" for g in results if not g.ok()),
-            hint="The server dropped or changed triples; retry with --replace")
+            f"the load into {endpoint} did not verify: "
+            + "; ".join(f"<{g.target or 'default'}> expected {_expected(g)} triples, found {g.after}"
+                        for g in results if not g.ok()),
+            hint="The server dropped, merged or added triples while loading "
+                 "(docs/stores.md lists known cases)")
         error.report = report  # type: ignore[attr-defined]
+        error.exit_code = 1  # like a validation finding: the data did not arrive intact
         raise error
     return report
+
+
+def _expected(g: GraphLoad) -> str:
+    if g.before is None:
+        return str(g.sent)
+    low, high = max(g.before, g.sent), g.before + g.sent
+    return str(low) if low == high else f"{low} to {high}"
 
 
 # --------------------------------------------------------------------------
