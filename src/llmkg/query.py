@@ -92,9 +92,12 @@ def load_saved(ref: str) -> SavedQuery:
     """A saved query by name ('lineage') or by path ('queries/lineage.rq')."""
     path = Path(ref)
     if path.suffix == ".rq" or path.exists():
-        if not path.is_file():
-            raise QueryError("no such query file", file=ref, hint="check the path")
-        return parse_saved(path)
+        if path.is_file():
+            return parse_saved(path)
+        shipped = queries_dir() / path.name  # "queries/X.rq" run outside the project folder
+        if path.parent.name == "queries" and shipped.is_file():
+            return parse_saved(shipped)
+        raise QueryError("no such query file", file=ref, hint="check the path")
     candidate = queries_dir() / f"{ref}.rq"
     if candidate.is_file():
         return parse_saved(candidate)
