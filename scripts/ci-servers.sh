@@ -52,7 +52,9 @@ else
   if ! apt-cache policy virtuoso-opensource 2>/dev/null | grep -q 'Candidate: [0-9]'; then
     apt-get update -qq >"$log" 2>&1 || fail "apt-get update failed"
   fi
-  apt-get install -y -qq --no-install-recommends virtuoso-opensource >"$log" 2>&1 \
+  install() { apt-get install -y -qq --no-install-recommends virtuoso-opensource >"$log" 2>&1; }
+  # Stale package lists name versions the mirror no longer has: update once and retry.
+  install || { apt-get update -qq >"$log" 2>&1 && install; } \
     || fail "apt-get install virtuoso-opensource failed"
   note "installed virtuoso $(dpkg-query -W -f='${Version}' virtuoso-opensource-7)"
   # Should a service have started anyway (no policy-rc.d honoured), stop it:
