@@ -40,7 +40,7 @@ from urllib.parse import quote
 
 from llmkg import vocab as V
 from llmkg.endpoint import AuthScheme, client, select, send
-from llmkg.errors import EndpointError, StoreError
+from llmkg.errors import EndpointError
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
@@ -108,7 +108,10 @@ class LoadReport:
         lines = []
         for g in self.graphs:
             name = f"<{g.target}>" if g.target else "default graph"
-            line = f"{name}: sent {g.sent} triples in {g.chunks} chunk(s); server holds {g.after}"
+            if g.sent == 0 and g.before is None:
+                line = f"{name}: emptied (the store has no such graph); server holds {g.after}"
+            else:
+                line = f"{name}: sent {g.sent} triples in {g.chunks} chunk(s); server holds {g.after}"
             if g.ok() and g.kept > 0:
                 line += f" ({g.kept} kept from before; use --replace to drop them)"
             if not g.ok():
@@ -201,13 +204,9 @@ def _open_store(store: Any):
 
     if isinstance(store, ox.Store):
         return store
-    path = Path(store)
-    if not path.is_dir():
-        raise StoreError(f"no store at {path}", file=str(path), hint="Run `llmkg build` first")
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {path}: {exc}", file=str(path)) from exc
+    from llmkg.store import open_store
+
+    return open_store(Path(store), read_only=True)
 
 
 def _plan(ox_store, graph: str | None) -> list[tuple[str | None, tuple[str | None, ...], list]]:

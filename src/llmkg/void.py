@@ -34,7 +34,6 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from llmkg import vocab as V
-from llmkg.errors import StoreError
 
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -103,13 +102,9 @@ def _as_store(source: Any):
     if isinstance(source, ox.Store):
         return source
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_dir():
-            raise StoreError("no store here", file=str(path), hint="run `llmkg build` first")
-        try:
-            return ox.Store.read_only(str(path))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store: {exc}", file=str(path)) from None
+        from llmkg.store import open_store
+
+        return open_store(Path(source), read_only=True)
     store = ox.Store()
     store.extend(source)
     return store
