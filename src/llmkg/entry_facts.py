@@ -16,6 +16,27 @@ from llmkg.lexicon import key
 from llmkg.records import Iri, Ref
 
 _SENTENCE_END = re.compile(r"\.\s|;\s|\.$")
+_ORG_NAME = r"[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3}"
+# Stated developers beside the group's: "LLM from Google DeepMind", "developed by X".
+_STATED_ORG = re.compile(rf"\b(?:developed|created|built|trained)\s+by\s+(?:the\s+)?({_ORG_NAME})"
+                         rf"|\b(?:LLMs?|models?)\s+from\s+({_ORG_NAME})")
+# Organisations named in prose: "In collaboration with NASA", "Upstage's 70B Language Model".
+_PROSE_ORG = re.compile(rf"\b(?i:in collaboration with|in partnership with|jointly with)\s+(?:the\s+)?({_ORG_NAME})"
+                        r"|(?<![\w.\-])([A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+)?)'s\s+"
+                        r"(?:[\w.\-]+\s+){0,3}?(?i:language\s+|foundation\s+)?(?i:model|LLM)s?\b")
+
+
+def prose_organizations(text: str) -> list[tuple[str, int]]:
+    """(name, offset) of organisations the prose names as makers or partners."""
+    out = []
+    for m in _PROSE_ORG.finditer(text):
+        name = (m.group(1) or m.group(2)).strip()
+        name = re.split(r"\s+(?:and|is|are|has|to)\b", name)[0].strip(" ,.")
+        if name[:1].isupper() and not re.search(r"\d", name):
+            out.append((name, m.start(1) if m.group(1) else m.start(2)))
+    return out
+
+
 _ORG_VERBS = re.compile(r"\b(?:developed|created|released|built|trained|made|published|from)\s+by\s+"
                         r"([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
                         r"|\b(?:LLM|model|models)\s+from\s+([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
@@ -28,7 +49,8 @@ class EntryFacts:
         self.names, self.seg, self.offset = names, seg, offset
         self.links, self.title_link, self.org_in_title = links, title_link, org_in_title
         self.lex = ex.lex
-        self.list_mode = title_link is None and len(names) > 1
+        # a list of names ("A, B (7b), C"): each name's facts lie in its own span
+        self.list_mode = title_link is None and (len(names) > 1 or names[0].end > 0)
         # where the description starts: variants are named there, not in the title
         self.desc_at = title_link.end - offset if title_link else len(names[0].label)
 
@@ -46,6 +68,12 @@ class EntryFacts:
                              "(a typo?), left out", self.seg, partial=True)
             date = None
         org = self.ctx.org or self.org_in_title or self._org_from_text() or self._org_from_links()
+        orgs = [org] if org else []
+        for name, at in self._stated_organizations():
+            if key(name) not in {key(o) for o in orgs}:
+                orgs.append(name)
+                if not self.lex.organization(name):
+                    self.ex._record("organization", name, self.line(at))
         section = self.ctx.topic or self.ctx.section
         architectures = self._architectures(self.seg)
         variants = [] if self.list_mode else self._variants()
@@ -54,8 +82,10 @@ class EntryFacts:
         for name in self.names:
             record = self.ex._record("model", name.label, self.line(0), aliases=list(name.aliases))
             family.append(record)
-            self._shared(record, date, org, section, architectures)
-            if self.list_mode:
+            self._shared(record, date, orgs, section, architectures)
+            if self.list_mode and name.end > name.start:
+                self._sizes(record, self.seg, name.start, name.end, owner=name.label)
+            elif self.list_mode:
                 self._sizes(record, name.label, 0, len(name.label), owner=name.label)
             else:
                 self._links(record)
@@ -66,15 +96,15 @@ class EntryFacts:
         for phrase, start, end in variants:
             record = self.ex._record("model", phrase, self.line(start))
             record.add("variantOf", _ref(family[0]), self.line(start))
-            self._shared(record, date, org, section, architectures)
+            self._shared(record, date, orgs, section, architectures)
             self._sizes(record, self.seg, start, end, owner=phrase)
 
     # -- facts every model of the segment shares -----------------------------------
-    def _shared(self, record, date, org, section, architectures) -> None:
+    def _shared(self, record, date, orgs, section, architectures) -> None:
         line = record.line
         if section:
             record.add("inSection", _section(section), line)
-        if org:
+        for org in orgs:
             record.add("developedBy", _org(org), line)
         if date:
             record.add("releaseDate", date.value, self.line(date.start))
@@ -112,6 +142,26 @@ class EntryFacts:
                 if org:
                     return org.name
         return None
+
+    def _stated_organizations(self) -> list[tuple[str, int]]:
+        """Developers the text states besides the group: known names after "from"/"by", partners."""
+        desc_at = self.title_link.end - self.offset if self.title_link else 0
+        desc = self.seg[desc_at:]
+        own = {key(n.label) for n in self.names}
+        out = []
+        for m in _STATED_ORG.finditer(desc):
+            candidate = next(g for g in m.groups() if g)
+            ws = N.words(candidate)
+            for n in range(len(ws), 0, -1):
+                org = self.lex.organization(" ".join(ws[:n]))
+                if org:
+                    out.append((org.name, desc_at + m.start()))
+                    break
+        for name, at in prose_organizations(desc):
+            known = self.lex.organization(name)
+            if key(name) not in own:
+                out.append((known.name if known else name, desc_at + at))
+        return out
 
     def _org_from_links(self) -> str | None:
         for link in self._owned_links():
@@ -186,6 +236,10 @@ class EntryFacts:
         found: dict[str, tuple[str, int, int]] = {}
         if first:
             for phrase, start, end in N.name_phrases(self.seg, re.split(r"[\s\-]", family)[0]):
+                if start >= self.desc_at and N.is_size_variant(phrase, family):
+                    # "Qwen2-0.5B, Qwen2-57B-A14B": the entry's name joined to a size
+                    found.setdefault(key(phrase), (phrase, start, end))
+                    continue
                 if start < self.desc_at or not N.is_variant_of(phrase, family):
                     continue
                 if any(N.is_variant_of(phrase, other.label) or key(phrase) == key(other.label)

@@ -158,6 +158,9 @@ class _Extractor:
                         self.out.resources += 1  # a paper entry, recorded as a Paper
                     else:
                         self._problem(item.line_at(start), "no model name found", seg)
+                    for org, at in prose_organizations(seg):  # "Upstage's 70B Language Model ..."
+                        known = self.lex.organization(org)
+                        self._record("organization", known.name if known else org, item.line_at(start + at))
                 continue
             names, title_link, desc_at, org_in_title = named
             desc = seg[desc_at - start:]
@@ -165,8 +168,11 @@ class _Extractor:
                 if self.lex.is_generic_link(link.text) and link.start >= desc_at:
                     desc = desc.replace(link.text, "", 1)
             if self._is_resource(names[0].label, desc.lstrip(" :-[]/"), title_link):
-                self.out.resources += 1
-                continue
+                listed = self._named_in_resource(names[0].label, seg, desc_at - start)
+                if not listed:
+                    self.out.resources += 1
+                    continue
+                names, title_link, org_in_title = listed, None, None
             found_any = True
             self._models(item, ctx, names, seg, start, links, title_link, org_in_title)
         if not found_any and not item.links and not F.find_dates(text):
@@ -197,6 +203,12 @@ class _Extractor:
             names, org = N.clean_title(first.text, self.lex)
             if N.looks_like_name(names[0].label, strict=False):
                 return names, first, first.end, org
+            # "[A Long Paper Title](arxiv): TemporalVLM, a video LLM ...": the name opens the text
+            m = re.match(r"\s*:?\s*([A-Z][\w.\-]*\d?[\w.\-]*)(?:,\s+(?:a|an|the)\s|\s+is\s+(?:a|an|the)\s)",
+                         seg[first.end - offset:])
+            if m and N.looks_like_name(m.group(1), strict=True) and not self.lex.organization(m.group(1)):
+                at = first.end + m.end(1)
+                return [N.Name(m.group(1), aliases=[first.text])], first, at, org
             return None
         head = re.split(r"\[|:|\s-\s", lead, maxsplit=1)[0].strip()
         if N.looks_like_name(head, strict=True):
@@ -211,7 +223,12 @@ class _Extractor:
         parts = N.split_list(head) if "," in head else []
         if len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=True)
                                   and len(N.words(N.strip_parens(p))) <= 3 for p in parts):
-            return [N.Name(N.strip_parens(p)) for p in parts], None, offset, None
+            out, at = [], 0
+            for part in parts:  # each name with its span: "phi-3 (7b)" keeps its size
+                at = head.find(part, at)
+                out.append(N.Name(N.strip_parens(part), start=at, end=at + len(part)))
+                at += len(part)
+            return out, None, offset, None
         for link in links:
             if not self.lex.is_generic_link(link.text):
                 names, org = N.clean_title(link.text, self.lex)
@@ -231,6 +248,24 @@ class _Extractor:
                 if w not in self.lex.generic_name_words and not self.lex.organization(w)]
         return not rest
 
+    def _named_in_resource(self, title: str, seg: str, desc_at: int) -> list[N.Name]:
+        """Models a resource entry names in its text: "ERNIE Bot's website: ERNIE X1 (...) and ERNIE 4.5 (...)".
+
+        Only `Name (description)` items whose first word is the title's first word.
+        """
+        first = N.words(title)[:1]
+        if not first:
+            return []
+        stem = re.sub(r"'s$", "", first[0]).lower()
+        out = []
+        for m in re.finditer(r"(?:^|[:,;]\s*|\band\s+)([A-Z][\w.\-]*(?:\s+[\w.\-]+){0,3}?)\s*\(", seg[desc_at:]):
+            name = m.group(1).strip()
+            if N.words(name)[0].lower() == stem and N.looks_like_name(name, strict=True) \
+                    and key(name) != key(title):
+                at = desc_at + m.start(1)
+                out.append(N.Name(name, start=at, end=at + len(name)))
+        return out
+
     def _models(self, item, ctx, names, seg, offset, links, title_link, org_in_title) -> None:
         EntryFacts(self, item, ctx, names, seg, offset, links, title_link, org_in_title).emit()
 
@@ -238,4 +273,4 @@ class _Extractor:
         table_rows(self, table)
 
 
-from llmkg.entry_facts import EntryFacts, table_rows  # noqa: E402  (they call back into _Extractor)
+from llmkg.entry_facts import EntryFacts, prose_organizations, table_rows  # noqa: E402  (they call back into _Extractor)

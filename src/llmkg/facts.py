@@ -152,7 +152,9 @@ def find_context_lengths(text: str) -> list[Found]:
         tokens_after = re.match(r"[\s-]*(tokens?|token context|context)", after)
         if unit:
             if not (tokens_after or re.search(r"context(?: window| length)?\b", after)
-                    or re.search(r"context(?: window| length)?(?: of| to| up to| is)?[^\d]{0,20}$", before)):
+                    or re.search(r"context(?: window| length)?(?: of| to| up to| is)?[^\d]{0,20}$", before)
+                    # "the context length of Llama 1: 4K"
+                    or re.search(r"context(?: window| length)\b[^:]{0,30}:\s*$", before)):
                 continue
             value = amount(number, unit)
         else:

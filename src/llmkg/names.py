@@ -94,9 +94,31 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
                 stem = re.sub(r"[-\s][^-\s]+$", "", names[0].label)
                 part = f"{stem}-{part}" if "-" in names[0].label else f"{stem} {part}"
             names.append(Name(part))
+        names = _model_halves(names)
         names[0].aliases.extend(aliases)
         return names, org
     return [Name(title, aliases)], org
+
+
+def _model_halves(names: list[Name]) -> list[Name]:
+    """Which halves of 'A and B' are models.
+
+    A half with a version or size (a digit) reads as a model, and so does one
+    that only adds modifiers to such a half ("Grok-2 mini"). Without any digit
+    ("Molmo and PixMo") only the first half, the headline, is taken; so is a
+    digit-less half beside a versioned one ("Claude 3.7 Sonnet and Claude Code").
+    """
+    versioned = [n for n in names if re.search(r"\d", n.label)]
+    if not versioned:
+        return names[:1]
+
+    def modifies(name: Name) -> bool:
+        toks = name_tokens(name.label)
+        return any(toks[:len(name_tokens(v.label))] == name_tokens(v.label)
+                   and all(t in NAME_MODIFIERS for t in toks[len(name_tokens(v.label)):])
+                   for v in versioned)
+
+    return [n for n in names if n in versioned or modifies(n)]
 
 
 def split_list(text: str) -> list[str]:
@@ -160,6 +182,14 @@ def is_variant_of(phrase: str, family: str) -> bool:
         extra.remove(tok)
     # a variant adds a word or two ("Scout", "mini Reasoning"), not a whole phrase
     return len(extra) <= 2 and any(not is_size_token(t) for t in extra)
+
+
+def is_size_variant(phrase: str, family: str) -> bool:
+    """'Qwen2-0.5B', 'Qwen2-57B-A14B' of 'Qwen2': the family's exact name, a hyphen, sizes only."""
+    if not phrase.lower().startswith(family.lower() + "-"):
+        return False
+    extra = re.split(r"-", phrase[len(family) + 1:])
+    return bool(extra) and all(is_size_token(t) for t in extra)
 
 
 def drop_size_suffix(phrase: str) -> str:
