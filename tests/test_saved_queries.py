@@ -23,6 +23,7 @@ QUERY_FILES = sorted(QUERIES.glob("*.rq"))
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ID = "https://w3id.org/llmkg/id/"
 LLMKG = "https://w3id.org/llmkg/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
 
 # The header, the typing of parameter values and the VALUES injection for
 # remote endpoints are the library's (llmkg.query, llmkg.endpoint): these
@@ -227,8 +228,10 @@ def test_models_with_paper_but_no_repository(store):
 def test_where_from_lists_each_fact_with_its_line(store):
     rows = run(store, "where-from", entity="mixtral 8x7b")
     facts = {(r["property"].removeprefix(LLMKG), str(r["value"]), r["catalog"], r["line"]) for r in rows}
-    # eleven facts on line 22 (two architectures), the size also on line 20
-    assert len(rows) == len(facts) == 12
+    # eleven facts on line 22 (two architectures), the size also on line 20,
+    # and the two lines that mention the model
+    assert len(rows) == len(facts) == 14
+    assert ("wasDerivedFrom", "None", "mini.md", 20) in {(p.rsplit("#", 1)[-1], *rest) for p, *rest in facts}
     assert ("hasArchitecture", "architecture/moe", "mini.md", 22) in facts
     assert ("hasArchitecture", "architecture/transformer", "mini.md", 22) in facts
     assert ("parameterCount", "46700000000", "mini.md", 20) in facts
@@ -237,7 +240,14 @@ def test_where_from_lists_each_fact_with_its_line(store):
     assert ("developedBy", "organization/mistral", "mini.md", 22) in facts
     assert {line for *_, line in facts} == {20, 22}
     lineage = run(store, "where-from", entity="WizardCoder")
-    assert column(lineage, "property", "value", "line") == [(LLMKG + "fineTunedFrom", "model/codellama", 43)]
+    assert column(lineage, "property", "value", "line") == [
+        (PROV + "wasDerivedFrom", None, 43),
+        (LLMKG + "fineTunedFrom", "model/codellama", 43),
+    ]
+    # an organisation has no reified facts (labels are not reified), only mentions
+    assert column(run(store, "where-from", entity="stanford"), "subject", "property", "line") == [
+        ("organization/stanford", PROV + "wasDerivedFrom", 41),
+    ]
 
 
 def test_where_from_agrees_with_the_provenance_graph(store):
@@ -248,9 +258,12 @@ def test_where_from_agrees_with_the_provenance_graph(store):
     for quad in store.quads_for_pattern(None, pyoxigraph.NamedNode(rdf + "subject"), subject):
         statement = quad.subject
         predicate = next(store.quads_for_pattern(statement, pyoxigraph.NamedNode(rdf + "predicate"), None)).object
-        for source in store.quads_for_pattern(statement, pyoxigraph.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), None):
+        for source in store.quads_for_pattern(statement, pyoxigraph.NamedNode(PROV + "wasDerivedFrom"), None):
             line = next(store.quads_for_pattern(source.object, pyoxigraph.NamedNode(LLMKG + "lineNumber"), None)).object
             expected.add((predicate.value, int(line.value)))
+    for mention in store.quads_for_pattern(subject, pyoxigraph.NamedNode(PROV + "wasDerivedFrom"), None):
+        line = next(store.quads_for_pattern(mention.object, pyoxigraph.NamedNode(LLMKG + "lineNumber"), None)).object
+        expected.add((PROV + "wasDerivedFrom", int(line.value)))
     rows = run(store, "where-from", entity="Llama-2")
     assert expected and {(r["property"], r["line"]) for r in rows} == expected
 
