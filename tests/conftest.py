@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 
-# Real triple-store servers (Oxigraph, Virtuoso) as fixtures: tests/servers.py
-pytest_plugins = ["servers"]
-
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_CATALOGS = ROOT.parent / "shared" / "catalogs"
 
