@@ -311,6 +311,8 @@ def _foreign(text: str, at: int, own: set[str]) -> bool:
         return False
     if not (first[:1].isupper() or re.search(r"\d", first)):
         return False
+    if before.endswith("-"):  # "Qwen-7B" names a model of its own unless it is the owner
+        return set(N.name_tokens(trailing[-1])) != {t for t in own if not N.is_size_token(t)}
     return not set(N.name_tokens(word)) <= own
 
 
