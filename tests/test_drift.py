@@ -97,7 +97,8 @@ def test_spellings_and_variants_resolve_to_one_node(tmp_path) -> None:
         "- DeepSeek\n  1. [Deepseek V3](https://example.org/v3): MoE. [26 Dec 2024]\n"
         "- Huggingface\n  1. [SmolLM](https://huggingface.co/blog/smollm): 135M. [16 Jul 2024]\n"
         "- Hugging Face\n  1. [Zephyr](https://example.org/zephyr): fine-tuned from Mistral 7B. [25 Oct 2023]\n"
-        "- Microsoft\n  1. [Phi-3](https://example.org/phi3): Phi-3-mini (3.8B) and Phi-3-small (7B). [Apr 2024]\n",
+        "- Microsoft\n  1. [Phi-3](https://example.org/phi3): Phi-3-mini (3.8B) and Phi-3-small (7B). [Apr 2024]\n"
+        "- Meta\n  1. [Llama 4](https://example.org/llama4): open MoE models, Llama 4 Scout and Maverick. [5 Apr 2025]\n",
         encoding="utf-8")
     triples = facts(catalog)
     nodes = {s for s, p, o in triples if p == RDF_TYPE}
@@ -107,6 +108,10 @@ def test_spellings_and_variants_resolve_to_one_node(tmp_path) -> None:
     assert ("variantOf", V.iri("model", "phi3")) in about(triples, "phi3mini")
     assert ("parameterCount", "3800000000") in about(triples, "phi3mini")
     assert not any(p == "parameterCount" for p, _ in about(triples, "phi3"))
+    # "Llama 4 Scout and Maverick": the second variant's family is implied
+    for variant in ("llama4scout", "llama4maverick"):
+        assert ("variantOf", V.iri("model", "llama4")) in about(triples, variant)
+    assert (V.LLMKG + "Model") not in {o for s, p, o in triples if s == V.iri("model", "maverick")}
 
 
 def _names(catalog: Path) -> tuple[dict[str, str], set[str]]:

@@ -15,6 +15,8 @@ from llmkg import names as N
 from llmkg.lexicon import key
 from llmkg.records import Iri, Ref
 
+# ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
+_SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
 _SENTENCE_END = re.compile(r"\.\s|;\s|\.$")
 _ORG_NAME = r"[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3}"
 # Stated developers beside the group's: "LLM from Google DeepMind", "developed by X".
@@ -247,6 +249,16 @@ class EntryFacts:
                     continue
                 name = N.drop_size_suffix(phrase)
                 found.setdefault(key(name), (name, start, end))
+                # "Llama 4 Scout and Maverick": the family is implied for the next word
+                stem = name[:len(name) - len(N.words(name)[-1])].rstrip()
+                at = start + len(phrase)
+                while key(stem) == key(family) and (m := _SIBLING.match(self.seg, at)):
+                    word = m.group(1)
+                    if self.lex.organization(word) or not (word[:1].isupper() or word.lower() in N.NAME_MODIFIERS):
+                        break
+                    sibling = f"{stem} {word}"
+                    found.setdefault(key(sibling), (sibling, m.start(1), m.end(1)))
+                    at = m.end(1)
         m = re.search(r"\bvariants?\s*:\s*([^.\[]+)", self.seg, re.I)
         if m:  # "Three variants: Opus, Sonnet, and Haiku."
             for part in N.split_list(m.group(1)):
