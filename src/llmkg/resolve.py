@@ -155,6 +155,9 @@ class _Resolver:
         if entity is None:
             entity = Entity(kind, slug, self.canonical_name(kind, name))
             self.entities[target] = entity
+            arch = self.lex.architecture(name) if kind == "architecture" else None
+            if arch:  # "MoE", "SSM": the names people query architectures by
+                entity.alt_labels.update(arch.aliases)
             if created_by:
                 entity.sources.add(created_by)
                 if kind != "catalog":
