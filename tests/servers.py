@@ -12,6 +12,7 @@ Enable with `pytest_plugins = ["servers"]` in tests/conftest.py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -107,13 +108,13 @@ def _start(cmd: list[str], *, cwd: Path, log: Path, ready_url: str) -> subproces
 # Oxigraph
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory) -> Iterator[Server]:
+@contextlib.contextmanager
+def running_oxigraph(root: Path) -> Iterator[Server]:
+    """An Oxigraph server on 127.0.0.1 with its data in `root`; skips if not installed."""
     binary = _which("oxigraph")
     if binary is None:
         pytest.skip("the Oxigraph server is not installed (pip install oxigraph; "
                     "scripts/ci-servers.sh installs it)")
-    root = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = root / "server.log"
@@ -124,6 +125,12 @@ def oxigraph_server(tmp_path_factory) -> Iterator[Server]:
         yield Server("oxigraph", f"{base}/store", f"{base}/query", None, None, proc.pid, log)
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory) -> Iterator[Server]:
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server
 
 
 # --------------------------------------------------------------------------
@@ -183,13 +190,13 @@ def virtuoso_sql(isql: str, sql_port: int, password: str, statement: str) -> str
     return done.stdout
 
 
-@pytest.fixture(scope="session")
-def virtuoso_server(tmp_path_factory) -> Iterator[Server]:
+@contextlib.contextmanager
+def running_virtuoso(root: Path) -> Iterator[Server]:
+    """A Virtuoso server on 127.0.0.1 with its database in `root`; skips if not installed."""
     binary, isql = _which("virtuoso-t"), _which("isql-vt") or _which("isql")
     if binary is None or isql is None:
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource; "
                     "scripts/ci-servers.sh installs it)")
-    root = tmp_path_factory.mktemp("virtuoso")
     (root / "vsp").mkdir()
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
@@ -210,3 +217,9 @@ def virtuoso_server(tmp_path_factory) -> Iterator[Server]:
                      "dba", password, proc.pid, log)
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory) -> Iterator[Server]:
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

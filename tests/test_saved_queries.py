@@ -453,22 +453,6 @@ ENGINE_CASES = [
 ]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _program(name: str) -> str | None:
-    import shutil
-    import sys
-
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else shutil.which(name)
-
-
 def _post_query(url: str, query: str, timeout: float = 60) -> dict:
     import json
     import urllib.parse
@@ -483,110 +467,27 @@ def _post_query(url: str, query: str, timeout: float = 60) -> dict:
         return json.load(response)
 
 
-def _wait_until_up(url: str, process, seconds: float = 60) -> None:
-    import time
+def _server_with_fixture(running, tmp_path_factory, store):
+    """A server of its own (tests/servers.py) holding the fixture, loaded with `llmkg load`."""
+    from llmkg.load import load
 
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}")
-        try:
-            _post_query(url, "ASK { ?s ?p ?o }", timeout=5)
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"no answer from {url} within {seconds}s")
+    with running(tmp_path_factory.mktemp("server")) as server:
+        load(store, endpoint=server.gsp_url, replace=True, user=server.user, password=server.password)
+        yield server.query_url
 
 
 @pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
-    import subprocess
+def oxigraph_server(tmp_path_factory, store):
+    from servers import running_oxigraph
 
-    program = _program("oxigraph")
-    if program is None:
-        pytest.skip("the oxigraph server (pip install oxigraph) is not installed")
-    location = tmp_path_factory.mktemp("oxigraph") / "db"
-    subprocess.run([program, "load", "--location", str(location), "--file", str(FIXTURE)], check=True, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [program, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/query"
-        _wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{port}
-DisableUnixSocket = 1
-CheckpointInterval = 0
-CaseMode = 2
-DirsAllowed = ., {dir}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-ServerThreads = 4
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
+    yield from _server_with_fixture(running_oxigraph, tmp_path_factory, store)
 
 
 @pytest.fixture(scope="module")
 def virtuoso_server(tmp_path_factory, store):
-    import subprocess
+    from servers import running_virtuoso
 
-    server, isql = _program("virtuoso-t"), _program("isql-vt") or _program("isql")
-    if server is None or isql is None:
-        pytest.skip("Virtuoso (virtuoso-t and isql-vt) is not installed")
-    directory = tmp_path_factory.mktemp("virtuoso")
-    port, http_port = _free_port(), _free_port()
-    (directory / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=directory, port=port, http_port=http_port))
-    process = subprocess.Popen(
-        [server, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
-        cwd=directory,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{http_port}/sparql"
-        _wait_until_up(url, process)
-        script = []
-        for name in ("data", "provenance", "inferred"):
-            graph = f"https://w3id.org/llmkg/graph/{name}"
-            path = directory / f"{name}.nt"
-            with path.open("wb") as out:
-                store.dump(out, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph))
-            script.append(f"DB.DBA.TTLP_MT(file_to_string_output('{path}'), '', '{graph}');")
-        (directory / "load.sql").write_text("\n".join(script) + "\n")
-        subprocess.run([isql, f"127.0.0.1:{port}", "dba", "dba", str(directory / "load.sql")],
-                       check=True, capture_output=True, timeout=120)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    yield from _server_with_fixture(running_virtuoso, tmp_path_factory, store)
 
 
 def _remote_value(binding):

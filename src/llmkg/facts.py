@@ -192,39 +192,35 @@ _HF_PAGES = {"blog", "spaces", "papers", "datasets", "docs", "collections", "mod
              "learn", "posts", "organizations", "settings", "tasks"}
 
 
+def _host_and_path(url: str) -> tuple[str, list[str]]:
+    """('github.com', ['owner', 'repo', ...]) for a URL, with or without a scheme."""
+    parts = urlsplit(url if "://" in url else "https://" + url)
+    return parts.netloc.lower().removeprefix("www."), [s for s in parts.path.split("/") if s]
+
+
 def repository(url: str) -> str | None:
     """The canonical repository IRI of a GitHub or Hugging Face model repo URL."""
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-    segments = [s for s in parts.path.split("/") if s]
+    host_, segments = _host_and_path(url)
     if len(segments) < 2:
         return None
     owner, name = segments[0], segments[1].removesuffix(".git")
-    if host == "github.com":
+    if host_ == "github.com":
         return f"https://github.com/{owner}/{name}"
-    if host == "huggingface.co" and owner not in _HF_PAGES:
+    if host_ == "huggingface.co" and owner not in _HF_PAGES:
         return f"https://huggingface.co/{owner}/{name}"
     return None
 
 
 def repository_owner(url: str) -> str | None:
     """The GitHub / Hugging Face owner of a URL (also of org pages without a repo)."""
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-    segments = [s for s in parts.path.split("/") if s]
-    if host in ("github.com", "huggingface.co") and segments and segments[0] not in _HF_PAGES:
+    host_, segments = _host_and_path(url)
+    if host_ in ("github.com", "huggingface.co") and segments and segments[0] not in _HF_PAGES:
         return segments[0]
     return None
 
 
 def host(url: str) -> str:
-    if "://" not in url:
-        url = "https://" + url
-    return urlsplit(url).netloc.lower().removeprefix("www.")
+    return _host_and_path(url)[0]
 
 
 def is_web_url(url: str) -> bool:
