@@ -40,26 +40,42 @@ def test_case_gives_the_expected_graph(case: Path) -> None:
                     + "\nextra:\n" + "\n".join(sorted(t.n3() for t in extra))[:3000])
 
 
-def test_every_fact_keeps_its_source_line() -> None:
-    """Each reified statement points at the catalog line that states the fact."""
+def test_every_fact_keeps_its_source_line(tmp_path) -> None:
+    """The where-from query names, for each fact, the catalog line that states it."""
     import pyoxigraph
 
+    from llmkg.query import bind, load_saved
+
     catalog = Path(__file__).parent / "cases" / "org-groups" / "catalog.md"
-    quads, _ = graph_quads([catalog])
+    table = tmp_path / "table.md"
+    table.write_bytes((Path(__file__).parent / "cases" / "drift-table" / "catalog.md").read_bytes())
+    quads, _ = graph_quads([catalog, table])
     store = pyoxigraph.Store()
     store.extend(quads)
-    rows = {(r["label"].value, r["p"].value.rsplit("#", 1)[-1], r["o"].value, int(r["n"].value))
-            for r in store.query("""
-        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        PREFIX llmkg: <https://w3id.org/llmkg/ontology#>
-        SELECT ?label ?p ?o ?n WHERE {
-          ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?line .
-          ?line llmkg:lineNumber ?n . ?s rdfs:label ?label }""", use_default_graph_as_union=True)}
+    where_from = load_saved("where-from")
+
+    def facts(entity: str) -> set[tuple[str, str, str, int]]:
+        terms = bind(where_from, {"entity": entity})
+        rows = store.query(where_from.text, use_default_graph_as_union=True,
+                           substitutions={pyoxigraph.Variable(k): v for k, v in terms.items()})
+        return {(r["property"].value.rsplit("#", 1)[-1], r["value"].value if r["value"] else "",
+                 r["catalog"].value, int(r["line"].value)) for r in rows}
+
     lines = catalog.read_text(encoding="utf-8").splitlines()
-    assert ("Llama 4 Scout", "activeParameterCount", "17000000000", 5) in rows
-    assert ("DeepSeek-V3", "parameterCount", "671000000000", 8) in rows
-    assert "17b" in lines[5 - 1] and "671B" in lines[8 - 1]
-    # no fact without a line
-    assert all(n >= 1 for *_, n in rows)
+    scout = facts("Llama 4 Scout")
+    assert ("activeParameterCount", "17000000000", "catalog.md", 5) in scout and "17b" in lines[5 - 1]
+    # DeepSeek-V3 stands in both catalogs (line 8 of one, a table row of the
+    # other): each fact names the line(s) it was read from, no other
+    deepseek = facts("deepseek-v3")
+    assert ("parameterCount", "671000000000", "catalog.md", 8) in deepseek and "671B" in lines[8 - 1]
+    sources = {(c, n) for p, _, c, n in deepseek if p == "parameterCount"}
+    assert len(sources) == 2
+    assert {(c, n) for p, _, c, n in deepseek if p == "activeParameterCount"} == sources - {("catalog.md", 8)}
+    # every asserted llmkg fact has at least one line
+    data = {(q.subject.value, q.predicate.value) for q in quads
+            if q.graph_name.value == V.DATA_GRAPH and q.predicate.value.startswith(V.LLMKG)
+            and not q.predicate.value.endswith("fromCatalog")}
+    labels = {q.subject.value: q.object.value for q in quads if q.predicate.value == V.RDFS + "label"}
+    for subject, predicate in sorted(data):
+        found = facts(labels[subject])
+        assert any(p == predicate.rsplit("#", 1)[-1] for p, *_ in found), (labels[subject], predicate)

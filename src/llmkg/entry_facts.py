@@ -277,14 +277,12 @@ class EntryFacts:
     # -- lineage ---------------------------------------------------------------------------------------
     def _lineage(self, record, text: str) -> None:
         own = key(record.name)
-        lowered = text.lower()
-        for phrase, prop in self.lex.lineage.items():
-            for m in re.finditer(re.escape(phrase), lowered):
-                rest = text[m.end():]
-                rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", rest)
-                for target in _named_list(rest):
-                    if key(target) and key(target) != own:
-                        record.add(prop, F_ref("model", target), self.line(m.start()))
+        for m in self.lex.lineage_re.finditer(text):
+            prop = self.lex.lineage[m.group(0).lower()]
+            rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", text[m.end():])
+            for target in _named_list(rest):
+                if key(target) and key(target) != own:
+                    record.add(prop, F_ref("model", target), self.line(m.start()))
 
 
 def _named_list(text: str) -> list[str]:

@@ -105,6 +105,8 @@ def read_graph(store) -> tuple[list[PredEntity], list[PredFact]]:
         for kind in KINDS:
             if (kind, row["e"].value) in entities:
                 entities[(kind, row["e"].value)].lines.append(int(row["n"].value))
+    # a fact without a statement of its own comes from its subject's only line
+    entity_lines = {iri: e.lines for (_, iri), e in entities.items()}
     statement_lines: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for row in _select(store, """SELECT DISTINCT ?s ?p ?o ?n WHERE {
             ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
@@ -122,7 +124,8 @@ def read_graph(store) -> tuple[list[PredEntity], list[PredFact]]:
                 is_iri = type(o).__name__ == "NamedNode"
                 key = (s.value, name, o.value)
                 fact = facts.setdefault(key, PredFact(s.value, name, o.value, is_iri, []))
-                fact.lines.extend(statement_lines.get((s.value, iri, str(o)), []))
+                fact.lines.extend(statement_lines.get((s.value, iri, str(o)), [])
+                                  or entity_lines.get(s.value, []))
     for fact in facts.values():
         fact.lines = sorted(set(fact.lines))
     for entity in entities.values():

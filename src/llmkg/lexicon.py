@@ -88,6 +88,7 @@ class Lexicon:
         self.non_model_sections = re.compile("|".join(r["non_model_sections"]), re.I)
         self.topic_words = _words_re(r["topic_group_words"])
         self.lineage = dict(sorted(r["lineage"].items(), key=lambda kv: -len(kv[0])))
+        self.lineage_re = re.compile("|".join(re.escape(p) for p in self.lineage), re.I)
 
     def organization(self, name: str) -> Organization | None:
         return self._org_by_key.get(key(name))

@@ -103,8 +103,11 @@ def to_quads(entities: Iterable[Entity], problems: list[str] | None = None) -> I
                     problems.append(f"{first[0]}:{first[1]}: {exc}")
                 continue
             yield Quad(subject, p, o, _DATA)
-            if predicate == "fromCatalog":
-                continue  # the entity's own provenance already says which lines
+            if predicate == "fromCatalog" or (len(entity.sources) == 1 and sources == entity.sources):
+                # A fact read from the one line its subject comes from needs no
+                # statement of its own: the subject's prov:wasDerivedFrom says it
+                # (docs/vocabulary.md). This keeps provenance ~3x smaller.
+                continue
             statement = statement_iri(subject, p, o)
             yield Quad(statement, _RDF_TYPE, NamedNode(V.RDF + "Statement"), _PROV)
             yield Quad(statement, NamedNode(V.RDF + "subject"), subject, _PROV)

@@ -8,6 +8,7 @@ models.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from llmkg.lexicon import Lexicon, key
@@ -144,13 +145,19 @@ def strip_parens(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
+@lru_cache(maxsize=4096)
+def _head_pattern(first_token: str) -> re.Pattern:
+    # cached: one pattern per family name, not one compile per entry
+    return re.compile(rf"(?<![\w-]){re.escape(first_token)}[\w.+]*(?:-[\w.+]+)*", re.I)
+
+
 def name_phrases(text: str, first_token: str):
     """Runs of name-like tokens starting with `first_token` (case-blind).
 
     Yields (phrase, start, end). Used to find variants named in an entry:
     'Llama 4 Scout', 'Claude Opus 4', 'Phi-3-mini', 'Grok 3 mini Reasoning'.
     """
-    head = re.compile(rf"(?<![\w-]){re.escape(first_token)}[\w.+]*(?:-[\w.+]+)*", re.I)
+    head = _head_pattern(first_token.lower())
     token = re.compile(r"\s+([\w.+]+(?:-[\w.+]+)*)")
     for m in head.finditer(text):
         kept, end = [m.group(0)], m.end()
