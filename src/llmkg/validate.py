@@ -130,11 +130,17 @@ class ValidationReport:
 # --------------------------------------------------------------------------
 # validation
 
-def validate_store(path: Path, **kw: Any) -> ValidationReport:
+ENGINES = ("sparql", "pyshacl")
+
+
+def validate_store(path: Path, *, shapes: Path | None = None, today: datetime.date | None = None,
+                   engine: str = "sparql") -> ValidationReport:
     """Validate the store at `path` (opened read-only); keywords as for
-    validate_quads."""
+    validate_quads. The sparql engine copies the data graph into memory (to
+    add the build date beside it) and reads provenance from the store."""
     import pyoxigraph
 
+    _check_engine(engine)
     path = Path(path)
     if not path.is_dir():
         raise StoreError("no store at this path", file=str(path),
@@ -144,14 +150,54 @@ def validate_store(path: Path, **kw: Any) -> ValidationReport:
     except OSError as exc:
         raise StoreError(f"cannot open the store read-only: {exc}", file=str(path),
                          hint="check the directory is an llmkg store") from exc
-    return validate_quads(store.quads_for_pattern(None, None, None, None), **kw)
+    if engine == "pyshacl":
+        return validate_quads(store.quads_for_pattern(None, None, None, None), shapes=shapes,
+                              today=today, engine=engine)
+    data = pyoxigraph.Store()
+    for graph in (pyoxigraph.NamedNode(vocab.DATA_GRAPH), pyoxigraph.DefaultGraph()):
+        data.bulk_extend(store.quads_for_pattern(None, None, None, graph))
+    return _validate_sparql(data, store, shapes, today)
 
 
 def validate_quads(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None = None,
-                   today: datetime.date | None = None) -> ValidationReport:
+                   today: datetime.date | None = None,
+                   engine: str = "sparql") -> ValidationReport:
     """Validate the data graph among `quads` against `shapes` (default
     ontology/shapes.ttl). `today` is the build date that release and
-    publication dates must not exceed (default: today)."""
+    publication dates must not exceed (default: today).
+
+    engine="sparql" (default) compiles the shapes to SPARQL and runs them on
+    an in-memory Oxigraph store (llmkg.shacl_sparql); engine="pyshacl" runs
+    pySHACL on an rdflib graph, the reference (slow on large graphs)."""
+    _check_engine(engine)
+    if engine == "pyshacl":
+        return _validate_pyshacl(quads, shapes=shapes, today=today)
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_extend(quads)
+    return _validate_sparql(store, store, shapes, today)
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise LlmkgError(f"unknown validation engine {engine!r}",
+                         hint=f"use one of: {', '.join(ENGINES)}")
+
+
+def _validate_sparql(data: pyoxigraph.Store, provenance: pyoxigraph.Store,
+                     shapes: Path | None, today: datetime.date | None) -> ValidationReport:
+    from llmkg import shacl_sparql
+
+    path = default_shapes() if shapes is None else Path(shapes)
+    checks = shacl_sparql.compile_shapes(path)
+    shacl_sparql.add_build_date(data, datetime.date.today() if today is None else today)
+    found = shacl_sparql.findings(data, checks, file=str(path))
+    return ValidationReport(shacl_sparql.results(found, provenance))
+
+
+def _validate_pyshacl(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None,
+                      today: datetime.date | None) -> ValidationReport:
     import pyshacl
     from rdflib import Literal, URIRef
 
@@ -315,7 +361,7 @@ def _results(report, shapes_graph, split: _Split) -> list[Result]:
     for stmt, spo in split.statement.items():
         if len(spo) == 3:
             statements[spo["s"], spo["p"], spo["o"]].extend(split.lines_of(stmt))
-    out: dict[tuple, Result] = {}
+    out: list[Result] = []
     for node in report.objects(None, SH.result):  # not the nested sh:detail ones
         get = lambda p: report.value(node, p)  # noqa: E731
         shape = get(SH.sourceShape)
@@ -340,8 +386,17 @@ def _results(report, shapes_graph, split: _Split) -> list[Result]:
             where=split.where(lines),
             components=(component,) if component else (),
         )
+        out.append(result)
+    return merge_results(out)
+
+
+def merge_results(results: Iterable[Result]) -> list[Result]:
+    """One Result per (severity, shape, focus, path, value, message): the same
+    finding through several constraint components names them all."""
+    out: dict[tuple, Result] = {}
+    for result in results:
         key = result.sort_key()
-        if key in out:  # the same finding through another constraint component
+        if key in out:
             merged = tuple(sorted(set(out[key].components) | set(result.components)))
             result = replace(out[key], components=merged)
         out[key] = result
