@@ -7,7 +7,6 @@ need no store (tests and benchmarks use it directly).
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,20 +71,16 @@ class _Clock:
         return _Stage()
 
 
-def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = None,
-                progress: Progress | None = None) -> tuple[list, list[Problem]]:
-    """Parse, extract, resolve and map `catalogs` (default: the bundled one) to quads."""
+def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None):
+    """Parse, extract and resolve: one entity per real thing, problems into the report."""
     from llmkg.extract import extract
-    from llmkg.mapping import to_quads
     from llmkg.parse import parse_catalog
     from llmkg.resolve import resolve
 
-    catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
     names = [c.name for c in catalogs]
     if len(set(names)) != len(names):
         raise CatalogError("two catalogs share a file name", file=str(catalogs[0]),
                            hint="rename one: provenance names catalogs by file name")
-    report = report or BuildReport([str(c) for c in catalogs])
     clock = _Clock(report, progress)
     lexicon = load_lexicon()
     records = []
@@ -99,35 +94,46 @@ def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = N
         report.problems.extend(extraction.problems)
         report.resources += extraction.resources
     with clock.stage("resolve"):
-        entities = resolve(records, lexicon)
-    with clock.stage("map"):
-        mapping_problems: list[str] = []
-        quads = sorted(to_quads(entities, mapping_problems), key=_quad_key)
-        for text in mapping_problems:
-            file, line, reason = text.split(":", 2)
-            report.problems.append(Problem(file, int(line), reason.strip(), "", partial=True))
+        return resolve(records, lexicon)
+
+
+def _mapped(entities, report: BuildReport):
+    """The quads of `entities` (a generator); values that are no RDF term become problems."""
+    from llmkg.mapping import to_quads
+
+    mapping_problems: list[str] = []
+    yield from to_quads(entities, mapping_problems)
+    for text in mapping_problems:
+        file, line, reason = text.split(":", 2)
+        report.problems.append(Problem(file, int(line), reason.strip(), "", partial=True))
+
+
+def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = None,
+                progress: Progress | None = None) -> tuple[list, list[Problem]]:
+    """Parse, extract, resolve and map `catalogs` (default: the bundled one) to quads.
+
+    The order is deterministic (entities, then facts, sorted); no store is written.
+    """
+    catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
+    report = report or BuildReport([str(c) for c in catalogs])
+    entities = _entities(catalogs, report, progress)
+    with _Clock(report, progress).stage("map"):
+        quads = list(_mapped(entities, report))
     return quads, report.problems
 
 
-def _quad_key(quad) -> tuple[str, str, str, str]:
-    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
+_COUNTS = f"""SELECT ?kind ?iri (COUNT(*) AS ?n) WHERE {{
+  GRAPH <{V.DATA_GRAPH}> {{
+    {{ ?s ?iri ?o BIND("property" AS ?kind) }} UNION {{ ?s a ?iri BIND("class" AS ?kind) }}
+  }}
+}} GROUP BY ?kind ?iri"""
 
 
-def count(quads, report: BuildReport) -> None:
-    classes: Counter[str] = Counter()
-    properties: Counter[str] = Counter()
-    seen = set()
-    for q in quads:
-        if str(q.graph_name) != f"<{V.DATA_GRAPH}>":
-            continue
-        triple = (q.subject, q.predicate, q.object)
-        if triple in seen:
-            continue
-        seen.add(triple)
-        predicate = q.predicate.value
-        properties[predicate] += 1
-        if predicate == V.RDF + "type":
-            classes[q.object.value] += 1
+def count(store, report: BuildReport) -> None:
+    """Entities per class and triples per property of the data graph."""
+    classes, properties = {}, {}
+    for row in store.query(_COUNTS):
+        (classes if row["kind"].value == "class" else properties)[row["iri"].value] = int(row["n"].value)
     report.class_counts = dict(sorted(classes.items()))
     report.property_counts = dict(sorted(properties.items()))
 
@@ -136,26 +142,29 @@ def build(catalogs: Sequence[Path] = (), *, store: Path | None = None, validate:
           strict: bool = False, progress: Progress | None = None) -> BuildReport:
     """Build the store from `catalogs`. With `strict`, any skipped or partly read entry fails it.
 
-    The previous store is replaced only when everything succeeded.
+    Quads stream from the mapper into a new store beside the old one, which is
+    validated in place and swapped in only when everything succeeded.
     """
-    from llmkg.store import default_store, write_store
+    from llmkg.store import default_store, staged_store
 
     catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
     report = BuildReport([str(c) for c in catalogs])
     report.store = Path(store) if store else default_store()
-    quads, problems = graph_quads(catalogs, report=report, progress=progress)
-    if strict and problems:
-        first = problems[0]
-        raise CatalogError(f"{len(problems)} entries were skipped or read only in part; first: "
-                           f"{first.reason}", file=first.file, line=first.line,
-                           hint="fix the catalog, or build without --strict to see them all")
-    count(quads, report)
     clock = _Clock(report, progress)
-    if validate:
-        from llmkg.validate import validate_quads
+    entities = _entities(catalogs, report, progress)
+    with staged_store(report.store) as db:
+        with clock.stage("map+store"):
+            db.bulk_extend(_mapped(entities, report))
+        if strict and report.problems:
+            first = report.problems[0]
+            raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "
+                               f"first: {first.reason}", file=first.file, line=first.line,
+                               hint="fix the catalog, or build without --strict to see them all")
+        count(db, report)
+        report.quads = len(db)
+        if validate:
+            from llmkg.validate import validate_quads
 
-        with clock.stage("validate"):
-            report.validation = validate_quads(quads)
-    with clock.stage("store"):
-        report.quads = write_store(report.store, quads)
+            with clock.stage("validate"):
+                report.validation = validate_quads(db.quads_for_pattern(None, None, None, None))
     return report

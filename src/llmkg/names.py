@@ -8,7 +8,6 @@ models.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 
 from llmkg.lexicon import Lexicon, key
@@ -145,10 +144,9 @@ def strip_parens(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
-@lru_cache(maxsize=4096)
-def _head_pattern(first_token: str) -> re.Pattern:
-    # cached: one pattern per family name, not one compile per entry
-    return re.compile(rf"(?<![\w-]){re.escape(first_token)}[\w.+]*(?:-[\w.+]+)*", re.I)
+_WORD_TOKEN = re.compile(r"(?<![\w-])[\w.+]+(?:-[\w.+]+)*")
+_NEXT_TOKEN = re.compile(r"\s+([\w.+]+(?:-[\w.+]+)*)")
+_DIGIT = re.compile(r"\d")
 
 
 def name_phrases(text: str, first_token: str):
@@ -157,13 +155,18 @@ def name_phrases(text: str, first_token: str):
     Yields (phrase, start, end). Used to find variants named in an entry:
     'Llama 4 Scout', 'Claude Opus 4', 'Phi-3-mini', 'Grok 3 mini Reasoning'.
     """
-    head = _head_pattern(first_token.lower())
-    token = re.compile(r"\s+([\w.+]+(?:-[\w.+]+)*)")
-    for m in head.finditer(text):
+    # one fixed tokenizer, not a pattern per family name: catalogs name
+    # tens of thousands of families and compiling each costs more than matching
+    first = first_token.lower()
+    if first not in text.lower():
+        return
+    for m in _WORD_TOKEN.finditer(text):
+        if not m.group(0).lower().startswith(first):
+            continue
         kept, end = [m.group(0)], m.end()
-        while (tok := token.match(text, end)) is not None:
+        while (tok := _NEXT_TOKEN.match(text, end)) is not None:
             bare = tok.group(1).rstrip(".")
-            if not (bare[:1].isupper() or re.search(r"\d", bare) or bare.lower() in NAME_MODIFIERS):
+            if not (bare[:1].isupper() or _DIGIT.search(bare) or bare.lower() in NAME_MODIFIERS):
                 break
             kept.append(bare)
             end = tok.start(1) + len(bare)

@@ -7,9 +7,11 @@ leaves the previous store as it was.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,25 +55,28 @@ def open_store(path: Path | None = None, *, read_only: bool = True):
                          hint="check it is an llmkg store and no other build is writing it") from None
 
 
-def write_store(path: Path, quads: Iterable) -> int:
-    """Replace the store at `path` with exactly `quads`; returns the quad count."""
+@contextlib.contextmanager
+def staged_store(path: Path):
+    """A new, empty store that replaces the one at `path` when the block succeeds.
+
+    The store is built beside the old one; on any exception (or Ctrl-C) it is
+    deleted and the previous store stays exactly as it was.
+    """
     import pyoxigraph
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _recover(path)
-    building = path.with_name(f".{path.name}.building-{os.getpid()}")
-    if building.exists():
-        shutil.rmtree(building)
+    # a fresh name each time: a failed build's store may stay locked in this process
+    building = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
     try:
         store = pyoxigraph.Store(str(building))
-        quads = list(quads)
-        store.bulk_extend(quads)
+        yield store
         store.flush()
-        count = len(store)
         del store  # close RocksDB before the directory moves
         gc.collect()
     except BaseException:
+        gc.collect()
         shutil.rmtree(building, ignore_errors=True)
         raise
     aside = _aside(path)
@@ -81,6 +86,13 @@ def write_store(path: Path, quads: Iterable) -> int:
         os.replace(path, aside)
     os.replace(building, path)
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def write_store(path: Path, quads: Iterable) -> int:
+    """Replace the store at `path` with exactly `quads`; returns the quad count."""
+    with staged_store(path) as store:
+        store.bulk_extend(quads)
+        count = len(store)
     return count
 
 
