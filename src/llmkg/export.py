@@ -17,36 +17,61 @@ from llmkg import vocab as V
 from llmkg.formats import RdfFormat, by_name, guess
 
 
-def _sorted_quads(store, graph: str | None):
+def _graphs(store, graph: str | None) -> list:
+    """The graphs to export, in IRI order (the default graph, if not empty, first)."""
     import pyoxigraph
 
-    graph_node = pyoxigraph.NamedNode(graph) if graph else None
-    quads = list(store.quads_for_pattern(None, None, None, graph_node))
-    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    if graph:
+        return [pyoxigraph.NamedNode(graph)]
+    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
+    default = pyoxigraph.DefaultGraph()
+    if next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
+        graphs.insert(0, default)
+    return graphs
 
 
-def _sorted_triples(quads):
+def _sorted_ntriples(store, graphs) -> bytes:
+    """The union of `graphs` as canonical N-Triples, one triple a line, sorted bytewise.
+
+    Sorting serialized lines (not Python term objects) keeps memory small: a
+    million-triple store sorts in a few hundred MB.
+    """
     import pyoxigraph
 
-    unique = {(q.subject, q.predicate, q.object) for q in quads}
-    triples = sorted(unique, key=lambda t: f"{t[0]} {t[1]} {t[2]}")
-    return [pyoxigraph.Triple(*t) for t in triples]
+    lines: set[bytes] = set()
+    for g in graphs:
+        lines.update(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=g).splitlines())
+    lines.discard(b"")
+    return b"".join(line + b"\n" for line in sorted(lines))
+
+
+def _triples(ntriples: bytes):
+    import pyoxigraph
+
+    return pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
 def serialize(store, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
     import pyoxigraph
 
-    quads = _sorted_quads(store, graph)
-    if fmt.name == "nquads":
-        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS)
-    if fmt.name == "trig":
-        return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=V.PREFIXES)
-    triples = _sorted_triples(quads)
+    graphs = _graphs(store, graph)
+    if fmt.dataset:
+        # graph by graph in IRI order, each graph's triples sorted: deterministic
+        def quads():
+            for g in graphs:
+                for t in _triples(_sorted_ntriples(store, [g])):
+                    yield pyoxigraph.Quad(t.subject, t.predicate, t.object, g)
+
+        if fmt.name == "nquads":
+            return pyoxigraph.serialize(quads(), format=pyoxigraph.RdfFormat.N_QUADS)
+        return pyoxigraph.serialize(quads(), format=pyoxigraph.RdfFormat.TRIG, prefixes=V.PREFIXES)
+    ntriples = _sorted_ntriples(store, graphs)
     if fmt.name == "ntriples":
-        return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return ntriples
     if fmt.name == "turtle":
-        return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=V.PREFIXES)
-    return _jsonld(triples)
+        return pyoxigraph.serialize(_triples(ntriples), format=pyoxigraph.RdfFormat.TURTLE,
+                                    prefixes=V.PREFIXES)
+    return _jsonld(ntriples)
 
 
 def jsonld_context() -> dict:
@@ -55,14 +80,12 @@ def jsonld_context() -> dict:
     return json.loads((shipped("ontology") / "context.jsonld").read_text(encoding="utf-8"))
 
 
-def _jsonld(triples) -> bytes:
+def _jsonld(ntriples: bytes) -> bytes:
     """JSON-LD compacted with the context shipped in ontology/context.jsonld."""
-    import pyoxigraph
     import rdflib
 
     graph = rdflib.Graph()
-    graph.parse(data=pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES),
-                format="nt")
+    graph.parse(data=ntriples, format="nt")
     context = jsonld_context()
     text = graph.serialize(format="json-ld", context=context.get("@context", context))
     # rdflib orders nodes and values by hash: sort them so equal graphs give equal bytes
