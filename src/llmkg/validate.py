@@ -188,9 +188,10 @@ def _check_engine(engine: str) -> None:
 def _validate_sparql(data: pyoxigraph.Store, provenance: pyoxigraph.Store,
                      shapes: Path | None, today: datetime.date | None) -> ValidationReport:
     from llmkg import shacl_sparql
+    from llmkg.shacl_compile import compile_shapes
 
     path = default_shapes() if shapes is None else Path(shapes)
-    checks = shacl_sparql.compile_shapes(path)
+    checks = compile_shapes(path)
     shacl_sparql.add_build_date(data, datetime.date.today() if today is None else today)
     found = shacl_sparql.findings(data, checks, file=str(path))
     return ValidationReport(shacl_sparql.results(found, provenance))
