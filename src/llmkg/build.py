@@ -6,6 +6,7 @@ need no store (tests and benchmarks use it directly).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -73,8 +74,7 @@ class _Clock:
 
 def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None):
     """Parse, extract and resolve: one entity per real thing, problems into the report."""
-    from llmkg.extract import extract
-    from llmkg.parse import parse_catalog
+    from llmkg.parse import read_text, split_text
     from llmkg.resolve import resolve
 
     names = [c.name for c in catalogs]
@@ -85,16 +85,42 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
     lexicon = load_lexicon()
     records = []
     for catalog_path in catalogs:
-        with clock.stage("parse"):
-            catalog = parse_catalog(catalog_path)
-            report.repaired_lines += catalog.repaired_lines
-        with clock.stage("extract"):
-            extraction = extract(catalog, lexicon)
-        records.extend(extraction.records)
-        report.problems.extend(extraction.problems)
-        report.resources += extraction.resources
+        with clock.stage("read"):
+            text, repaired = read_text(catalog_path)
+            report.repaired_lines += repaired
+            chunks = split_text(text, path=catalog_path, lines_per_chunk=LINES_PER_CHUNK)
+        with clock.stage("parse+extract"):
+            for extraction in _extract_chunks(chunks, progress):
+                records.extend(extraction.records)
+                report.problems.extend(extraction.problems)
+                report.resources += extraction.resources
     with clock.stage("resolve"):
         return resolve(records, lexicon)
+
+
+# A large catalog is cut into chunks of whole top-level blocks that parse and
+# extract in parallel (the same graph as in one piece: tests/test_chunks.py).
+LINES_PER_CHUNK = 4000
+
+
+def _extract_chunks(chunks, progress: Progress | None):
+    """Extractions of `chunks` in order; in worker processes when there are several."""
+    from llmkg.extract import extract_chunk
+
+    workers = min(len(chunks), os.cpu_count() or 1)
+    if workers < 2:
+        for i, chunk in enumerate(chunks):
+            yield extract_chunk(chunk)
+            if progress:
+                progress("chunks", i + 1, len(chunks))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, extraction in enumerate(pool.map(extract_chunk, chunks)):
+            yield extraction
+            if progress:
+                progress("chunks", i + 1, len(chunks))
 
 
 def _mapped(entities, report: BuildReport):

@@ -45,10 +45,11 @@ def build(
 ) -> None:
     """Build the store from catalogs: parse, extract, resolve, map, validate, store."""
     from llmkg.build import build as run_build
-    from llmkg.render import build_summary, progress_printer
+    from llmkg.render import build_progress, build_summary
 
-    report = run_build(catalogs or [], store=store, validate=validate, strict=strict,
-                       progress=None if quiet else progress_printer())
+    with build_progress(enabled=not quiet) as progress:
+        report = run_build(catalogs or [], store=store, validate=validate, strict=strict,
+                           progress=progress)
     typer.echo(build_summary(report, quiet=quiet))
     if report.validation is not None and not report.validation.conforms:
         raise typer.Exit(1)

@@ -15,12 +15,18 @@ from dataclasses import dataclass
 from llmkg import facts as F
 from llmkg import names as N
 from llmkg.lexicon import Lexicon, key, load_lexicon
-from llmkg.parse import Catalog, Item, Link
+from llmkg.parse import Catalog, Chunk, Item, Link, parse_text
 from llmkg.records import Extraction, Problem, Record, Ref
 
 
 def extract(catalog: Catalog, lexicon: Lexicon | None = None) -> Extraction:
     return _Extractor(catalog, lexicon or load_lexicon()).run()
+
+
+def extract_chunk(chunk: Chunk) -> Extraction:
+    """Parse and extract one chunk of a catalog (runs in a worker process)."""
+    catalog = parse_text(chunk.text, path=chunk.path, first_line=chunk.first_line, headings=chunk.headings)
+    return extract(catalog)
 
 
 @dataclass
@@ -64,7 +70,7 @@ class _Extractor:
 
     # -- sections and groups ----------------------------------------------------
     def _sections(self) -> None:
-        stack = []
+        stack = list(self.cat.context)
         for heading in self.cat.headings:
             while stack and stack[-1].level >= heading.level:
                 stack.pop()

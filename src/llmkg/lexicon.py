@@ -34,6 +34,11 @@ def data_dir() -> Path:
     return shipped("data")
 
 
+_VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
+_NOT_KEY = re.compile(r"[^a-z0-9\0]")
+
+
+@lru_cache(maxsize=1 << 16)  # the same names recur on every line that mentions them
 def key(name: str) -> str:
     """Identity key of a name: case-, accent-, space- and punctuation-blind.
 
@@ -41,9 +46,8 @@ def key(name: str) -> str:
     stay apart while 'DeepSeek-V3' and 'Deepseek V3' meet.
     """
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"(?<=\d)\.(?=\d)", "\0", text)
-    text = re.sub(r"[^a-z0-9\0]", "", text)
-    return text.replace("\0", ".")
+    text = _VERSION_DOT.sub("\0", text)
+    return _NOT_KEY.sub("", text).replace("\0", ".")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ and tables, each with the 1-based line it starts on.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,7 @@ class Catalog:
     tables: list[Table]
     headings: list[Heading]
     repaired_lines: int = 0  # lines whose mojibake ftfy repaired
+    context: tuple[Heading, ...] = ()  # headings in force before the text (for a chunk)
 
 
 def read_text(path: Path) -> tuple[str, int]:
@@ -112,21 +114,77 @@ def parse_catalog(path: Path | str) -> Catalog:
     return catalog
 
 
-def parse_text(text: str, *, path: Path | str = "<text>") -> Catalog:
+def parse_text(text: str, *, path: Path | str = "<text>", first_line: int = 1,
+               headings: tuple[Heading, ...] = ()) -> Catalog:
+    """Parse markdown text; `first_line` and `headings` place a chunk inside its catalog."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
-    return _Flattener(Path(path)).run(tokens)
+    if first_line != 1:
+        for tok in tokens:
+            if tok.map:
+                tok.map = [tok.map[0] + first_line - 1, tok.map[1] + first_line - 1]
+    catalog = _Flattener(Path(path), headings).run(tokens)
+    catalog.context = headings
+    return catalog
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole top-level blocks of a catalog, parsed on its own."""
+
+    path: Path
+    first_line: int
+    text: str
+    headings: tuple[Heading, ...]  # the headings in force where the chunk starts
+
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_TOP_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def split_text(text: str, *, path: Path | str, lines_per_chunk: int = 4000) -> list[Chunk]:
+    """Cut a large catalog into chunks at top-level block starts, so they parse alike.
+
+    A cut goes only before an ATX heading or a list item at column 0 that
+    follows a blank, indented or list line (never inside a fenced block, an
+    HTML block or a paragraph), so each chunk's markdown means what it meant
+    in the whole text.
+    """
+    lines = text.split("\n")
+    chunks: list[Chunk] = []
+    stack: list[Heading] = []
+    start, start_stack, fenced = 0, (), False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced:
+            continue
+        heading = _ATX.match(line)
+        cut_here = i - start >= lines_per_chunk and (heading or _TOP_ITEM.match(line)) and (
+            i > 0 and (not lines[i - 1].strip() or lines[i - 1][:1].isspace()
+                       or _TOP_ITEM.match(lines[i - 1]) or _ATX.match(lines[i - 1])))
+        if cut_here:
+            chunks.append(Chunk(Path(path), start + 1, "\n".join(lines[start:i]), start_stack))
+            start, start_stack = i, tuple(stack)
+        if heading:
+            level = len(heading.group(1))
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            stack.append(Heading(level, _inline_text(heading.group(2)), i + 1))
+    chunks.append(Chunk(Path(path), start + 1, "\n".join(lines[start:]), start_stack))
+    return chunks
 
 
 class _Flattener:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, headings: tuple[Heading, ...] = ()) -> None:
         self.path = path
         self.items: list[Item] = []
         self.tables: list[Table] = []
         self.headings: list[Heading] = []
-        self.path_stack: list[Heading] = []
+        self.path_stack: list[Heading] = list(headings)
 
     def run(self, tokens) -> Catalog:
         item_stack: list[int | None] = []  # open list items (None until its text is seen)
@@ -212,6 +270,14 @@ class _Flattener:
             i += 1
         self.tables.append(Table(line, tuple(self.path_stack), tuple(header), tuple(rows)))
         return i + 1
+
+
+def _inline_text(markdown: str) -> str:
+    """'**Large Language Models**' -> 'Large Language Models', as the parser renders headings."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parseInline(markdown)
+    return _render_inline(tokens[0].children or [], 0)[0].strip() if tokens else markdown.strip()
 
 
 def _render_inline(children, first_line: int) -> tuple[str, list[Link], list[int]]:

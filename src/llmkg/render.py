@@ -22,18 +22,35 @@ def short(iri: str) -> str:
     return iri
 
 
-def progress_printer():
-    """Print each build stage as it finishes, with its time, to stderr."""
+@contextlib.contextmanager
+def build_progress(enabled: bool = True):
+    """A build's progress on stderr: a bar over catalog chunks (on a terminal) and
+    one line per finished stage with its time."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True, highlight=False)
     started: dict[str, float] = {}
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True,
+                  disable=not (enabled and console.is_terminal)) as bar:
+        tasks: dict[str, object] = {}
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if done == 0:
-            started[stage] = time.perf_counter()
-        elif done >= total:
-            print(f"  {stage:<9} {time.perf_counter() - started.get(stage, time.perf_counter()):7.2f} s",
-                  file=sys.stderr)
+        def progress(stage: str, done: int, total: int) -> None:
+            if not enabled:
+                return
+            if stage == "chunks":  # parse+extract of a large catalog, chunk by chunk
+                if total > 1:
+                    task = tasks.setdefault(stage, bar.add_task("parsing and extracting", total=total))
+                    bar.update(task, completed=done)
+                return
+            if done == 0:
+                started[stage] = time.perf_counter()
+            elif done >= total:
+                seconds = time.perf_counter() - started.get(stage, time.perf_counter())
+                console.print(f"  {stage:<14} {seconds:7.2f} s")
 
-    return progress
+        yield progress
 
 
 def build_summary(report, *, quiet: bool = False) -> str:
