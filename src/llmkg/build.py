@@ -6,6 +6,7 @@ need no store (tests and benchmarks use it directly).
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -98,6 +99,8 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
         return resolve(records, lexicon)
 
 
+STORE_BATCH = 200_000  # quads per bulk insert: bounds memory, keeps bulk-load speed
+
 # A large catalog is cut into chunks of whole top-level blocks that parse and
 # extract in parallel (the same graph as in one piece: tests/test_chunks.py).
 LINES_PER_CHUNK = 4000
@@ -165,7 +168,7 @@ def count(store, report: BuildReport) -> None:
 
 
 def build(catalogs: Sequence[Path] = (), *, store: Path | None = None, validate: bool = True,
-          strict: bool = False, progress: Progress | None = None) -> BuildReport:
+          strict: bool = False, engine: str = "sparql", progress: Progress | None = None) -> BuildReport:
     """Build the store from `catalogs`. With `strict`, any skipped or partly read entry fails it.
 
     Quads stream from the mapper into a new store beside the old one, which is
@@ -180,7 +183,10 @@ def build(catalogs: Sequence[Path] = (), *, store: Path | None = None, validate:
     entities = _entities(catalogs, report, progress)
     with staged_store(report.store) as db:
         with clock.stage("map+store"):
-            db.bulk_extend(_mapped(entities, report))
+            # in batches: bulk_extend holds what it is given in memory at once
+            quads = _mapped(entities, report)
+            while batch := list(itertools.islice(quads, STORE_BATCH)):
+                db.bulk_extend(batch)
         if strict and report.problems:
             first = report.problems[0]
             raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "
@@ -189,8 +195,8 @@ def build(catalogs: Sequence[Path] = (), *, store: Path | None = None, validate:
         count(db, report)
         report.quads = len(db)
         if validate:
-            from llmkg.validate import validate_quads
+            from llmkg.validate import validate_writable
 
             with clock.stage("validate"):
-                report.validation = validate_quads(db.quads_for_pattern(None, None, None, None))
+                report.validation = validate_writable(db, engine=engine)
     return report

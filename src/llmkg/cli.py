@@ -41,6 +41,8 @@ def build(
     store: Optional[Path] = StoreOption,
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before storing."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) if any entry was skipped or read in part."),
+    engine: str = typer.Option("sparql", "--engine",
+                               help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
 ) -> None:
     """Build the store from catalogs: parse, extract, resolve, map, validate, store."""
@@ -49,7 +51,7 @@ def build(
 
     with build_progress(enabled=not quiet) as progress:
         report = run_build(catalogs or [], store=store, validate=validate, strict=strict,
-                           progress=progress)
+                           engine=engine, progress=progress)
     typer.echo(build_summary(report, quiet=quiet))
     if report.validation is not None and not report.validation.conforms:
         raise typer.Exit(1)
@@ -60,12 +62,14 @@ def validate(
     store: Optional[Path] = StoreOption,
     format: str = typer.Option("text", "--format", "-f", help="Report format: text, turtle or json."),
     fail_on: str = typer.Option("violation", "--fail-on", help="Exit 1 on: violation or warning."),
+    engine: str = typer.Option("sparql", "--engine",
+                               help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
 ) -> None:
     """Validate the store with the SHACL shapes (ontology/shapes.ttl)."""
     from llmkg.store import default_store
     from llmkg.validate import validate_store
 
-    report = validate_store(store or default_store())
+    report = validate_store(store or default_store(), engine=engine)
     code = report.exit_code(fail_on)
     typer.echo(report.render(format), nl=False)
     raise typer.Exit(code)

@@ -163,6 +163,27 @@ def validate_store(path: Path, *, shapes: Path | None = None, today: datetime.da
     return _validate_sparql(data, lambda: store, shapes, today)
 
 
+def validate_writable(store: pyoxigraph.Store, *, shapes: Path | None = None,
+                      today: datetime.date | None = None, engine: str = "sparql") -> ValidationReport:
+    """Validate a store being built, in place: no copy of its quads.
+
+    The build date goes into a graph of its own for the checks and is removed
+    afterwards, so the store holds exactly what it held before.
+    """
+    import pyoxigraph
+
+    from llmkg import shacl_sparql
+
+    _check_engine(engine)
+    if engine == "pyshacl":
+        return validate_quads(store.quads_for_pattern(None, None, None, None), shapes=shapes,
+                              today=today, engine=engine)
+    try:
+        return _validate_sparql(store, lambda: store, shapes, today)
+    finally:
+        store.remove_graph(pyoxigraph.NamedNode(shacl_sparql.BUILD_GRAPH))
+
+
 def validate_quads(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None = None,
                    today: datetime.date | None = None,
                    engine: str = "sparql") -> ValidationReport:
