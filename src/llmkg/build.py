@@ -6,6 +6,8 @@ need no store (tests and benchmarks use it directly).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import os
 import time
@@ -106,6 +108,19 @@ STORE_BATCH = 200_000  # quads per bulk insert: bounds memory, keeps bulk-load s
 LINES_PER_CHUNK = 4000
 
 
+@contextlib.contextmanager
+def _without_gc():
+    """Pause Python's cyclic GC: a build allocates millions of small acyclic objects,
+    and repeated full collections over them cost a third of the run (100K entries)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _extract_chunks(chunks, progress: Progress | None):
     """Extractions of `chunks` in order; in worker processes when there are several."""
     from llmkg.extract import extract_chunk
@@ -145,9 +160,10 @@ def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = N
     """
     catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
     report = report or BuildReport([str(c) for c in catalogs])
-    entities = _entities(catalogs, report, progress)
-    with _Clock(report, progress).stage("map"):
-        quads = list(_mapped(entities, report))
+    with _without_gc():
+        entities = _entities(catalogs, report, progress)
+        with _Clock(report, progress).stage("map"):
+            quads = list(_mapped(entities, report))
     return quads, report.problems
 
 
@@ -174,11 +190,20 @@ def build(catalogs: Sequence[Path] = (), *, store: Path | None = None, validate:
     Quads stream from the mapper into a new store beside the old one, which is
     validated in place and swapped in only when everything succeeded.
     """
-    from llmkg.store import default_store, staged_store
+    from llmkg.store import default_store
 
     catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
     report = BuildReport([str(c) for c in catalogs])
     report.store = Path(store) if store else default_store()
+    with _without_gc():
+        return _build(catalogs, report, validate=validate, strict=strict, engine=engine,
+                      progress=progress)
+
+
+def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engine: str,
+           progress: Progress | None) -> BuildReport:
+    from llmkg.store import staged_store
+
     clock = _Clock(report, progress)
     entities = _entities(catalogs, report, progress)
     with staged_store(report.store) as db:

@@ -25,8 +25,17 @@ def extract(catalog: Catalog, lexicon: Lexicon | None = None) -> Extraction:
 
 def extract_chunk(chunk: Chunk) -> Extraction:
     """Parse and extract one chunk of a catalog (runs in a worker process)."""
-    catalog = parse_text(chunk.text, path=chunk.path, first_line=chunk.first_line, headings=chunk.headings)
-    return extract(catalog)
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()  # millions of acyclic objects: see build._without_gc
+    try:
+        catalog = parse_text(chunk.text, path=chunk.path, first_line=chunk.first_line,
+                             headings=chunk.headings)
+        return extract(catalog)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass

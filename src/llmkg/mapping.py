@@ -8,6 +8,7 @@ plus reified rdf:Statements with deterministic IRIs).
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -43,6 +44,7 @@ class MappingProblem(ValueError):
     """A value that cannot be an RDF term (e.g. an invalid IRI in the catalog)."""
 
 
+@lru_cache(maxsize=1 << 18)  # organisations, sections, catalogs recur in most facts
 def node(target: Target) -> NamedNode:
     return NamedNode(V.iri(target.kind, target.slug))
 
@@ -64,6 +66,7 @@ def term(value) -> NamedNode | Literal:
     return Literal(str(value))
 
 
+@lru_cache(maxsize=1 << 18)
 def source_line(source: Source) -> NamedNode:
     catalog, line = source
     return NamedNode(f"{V.ID}{V.SOURCE}/{catalog_slug(catalog)}/{line}")
@@ -94,7 +97,7 @@ def to_quads(entities: Iterable[Entity], problems: list[str] | None = None) -> I
             lines.add(source)
             yield Quad(subject, _DERIVED, source_line(source), _PROV)
         for (predicate, value), sources in sorted(entity.facts.items(), key=_fact_order):
-            p = NamedNode(PREDICATES.get(predicate, V.LLMKG + predicate))
+            p = _predicate(predicate)
             try:
                 o = term(value)
             except MappingProblem as exc:
@@ -126,6 +129,11 @@ def to_quads(entities: Iterable[Entity], problems: list[str] | None = None) -> I
                    Literal(str(source[1]), datatype=_XSD_INTEGER), _PROV)
         catalog = catalogs.get(source[0]) or NamedNode(f"{V.ID}{V.CATALOG}/{catalog_slug(source[0])}")
         yield Quad(line_node, NamedNode(V.LLMKG + "inCatalog"), catalog, _PROV)
+
+
+@lru_cache(maxsize=256)
+def _predicate(name: str) -> NamedNode:
+    return NamedNode(PREDICATES.get(name, V.LLMKG + name))
 
 
 def _fact_order(item) -> tuple:
