@@ -17,7 +17,8 @@ from pathlib import Path
 
 from llmkg import vocab as V
 from llmkg.errors import CatalogError
-from llmkg.lexicon import load_lexicon, shipped
+from llmkg.lexicon import load_lexicon
+from llmkg.paths import shipped
 from llmkg.records import Problem
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

@@ -75,7 +75,7 @@ def serialize(store, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
 
 
 def jsonld_context() -> dict:
-    from llmkg.lexicon import shipped
+    from llmkg.paths import shipped
 
     return json.loads((shipped("ontology") / "context.jsonld").read_text(encoding="utf-8"))
 

@@ -15,19 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from llmkg.errors import CatalogError
-
-
-def shipped(name: str) -> Path:
-    """A top-level folder the project ships (data, ontology, queries).
-
-    In a source checkout it is the folder beside src/; in an installed wheel
-    the copy under llmkg/_shipped/.
-    """
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / name, here.parent / "_shipped" / name):
-        if candidate.is_dir():
-            return candidate
-    raise CatalogError(f"llmkg's {name}/ folder is missing", hint="reinstall llmkg")
+from llmkg.paths import shipped
 
 
 def data_dir() -> Path:

@@ -49,7 +49,7 @@ class SavedQuery:
 
 
 def queries_dir() -> Path:
-    from llmkg.lexicon import shipped
+    from llmkg.paths import shipped
 
     return shipped("queries")
 

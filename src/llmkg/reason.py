@@ -54,10 +54,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def default_ontology() -> Path:
     """ontology/llmkg.ttl beside src/ in a checkout, or under llmkg/_shipped/."""
-    here = Path(__file__).resolve()
-    candidates = (here.parents[2] / "ontology" / "llmkg.ttl",
-                  here.parent / "_shipped" / "ontology" / "llmkg.ttl")
-    return next((c for c in candidates if c.is_file()), candidates[0])
+    from llmkg.paths import shipped
+
+    return shipped("ontology") / "llmkg.ttl"
 
 
 _TYPE = vocab.RDF + "type"

@@ -47,10 +47,9 @@ _PREFIXES = {**vocab.PREFIXES, "llmkgsh": SHAPES, "sh": vocab.SH}
 
 def default_shapes() -> Path:
     """ontology/shapes.ttl beside src/ in a checkout, or under llmkg/_shipped/."""
-    here = Path(__file__).resolve()
-    candidates = (here.parents[2] / "ontology" / "shapes.ttl",
-                  here.parent / "_shipped" / "ontology" / "shapes.ttl")
-    return next((c for c in candidates if c.is_file()), candidates[0])
+    from llmkg.paths import shipped
+
+    return shipped("ontology") / "shapes.ttl"
 
 
 @dataclass(frozen=True)
