@@ -39,7 +39,7 @@ def build(
     catalogs: list[Path] = typer.Argument(None, help="Catalog markdown files (default: the bundled catalog).",
                                           show_default=False),
     store: Optional[Path] = StoreOption,
-    validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before storing."),
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before the new store replaces the old."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) if any entry was skipped or read in part."),
     engine: str = typer.Option("sparql", "--engine",
                                help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
