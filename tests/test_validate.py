@@ -300,7 +300,7 @@ def test_rdflib_graph_matches_a_n_triples_round_trip():
     N-Triples round trip); both must give the same graph."""
     import rdflib
 
-    from llmkg.validate import _rdflib_graph
+    from llmkg.shacl_pyshacl import _rdflib_graph
 
     ox = pyoxigraph
     s = ox.NamedNode(vocab.ID + "model/x")

@@ -9,7 +9,6 @@ entity is created for a referenced thing the catalog names but never lists.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from llmkg import names as N
