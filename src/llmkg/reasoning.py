@@ -10,26 +10,28 @@ from llmkg import vocab as V
 def reason_store(store: Path | None = None):
     """Reason over the store's data graph; on success replace its inferred graph.
 
-    Returns llmkg.reason.ReasonReport. The asserted data is never touched.
+    Returns llmkg.reason.ReasonReport. The asserted data is never touched: the
+    store is rewritten beside the old one (its graphs, the new inferred graph
+    in place of the old) and swapped in like a build, which also leaves no
+    write-ahead log for every later query to replay.
     """
     import pyoxigraph
 
     from llmkg.reason import reason
-    from llmkg.store import default_store, open_store
+    from llmkg.store import default_store, open_store, staged_store
 
     path = Path(store) if store else default_store()
     db = open_store(path)
     data = pyoxigraph.NamedNode(V.DATA_GRAPH)
     triples = [pyoxigraph.Triple(q.subject, q.predicate, q.object)
                for q in db.quads_for_pattern(None, None, None, data)]
-    del db
     text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
     report = reason(text)
     if report.consistent:
-        writable = open_store(path, read_only=False)
         inferred = pyoxigraph.NamedNode(V.INFERRED_GRAPH)
-        if writable.contains_named_graph(inferred):
-            writable.remove_graph(inferred)
-        writable.load(report.nquads().encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
-        writable.flush()
+        kept = [q for q in db.quads_for_pattern(None, None, None, None) if q.graph_name != inferred]
+        del db
+        with staged_store(path) as new:
+            new.bulk_extend(kept)
+            new.bulk_load(report.nquads().encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
     return report
