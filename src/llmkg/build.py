@@ -55,25 +55,23 @@ class BuildReport:
 
 
 class _Clock:
+    """Times build stages into the report and tells `progress` when each starts and ends."""
+
     def __init__(self, report: BuildReport, progress: Progress | None) -> None:
         self.report, self.progress = report, progress
 
+    @contextlib.contextmanager
     def stage(self, name: str):
-        clock = self
-
-        class _Stage:
-            def __enter__(self):
-                self.t = time.perf_counter()
-                if clock.progress:
-                    clock.progress(name, 0, 1)
-
-            def __exit__(self, *exc):
-                clock.report.stage_seconds[name] = clock.report.stage_seconds.get(name, 0.0) + \
-                    time.perf_counter() - self.t
-                if clock.progress and not exc[0]:
-                    clock.progress(name, 1, 1)
-
-        return _Stage()
+        started = time.perf_counter()
+        if self.progress:
+            self.progress(name, 0, 1)
+        try:
+            yield
+        finally:
+            seconds = self.report.stage_seconds.get(name, 0.0) + time.perf_counter() - started
+            self.report.stage_seconds[name] = seconds
+        if self.progress:
+            self.progress(name, 1, 1)
 
 
 def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None):

@@ -199,7 +199,7 @@ class EntryFacts:
             repo = F.repository(link.url)
             if arxiv:
                 if first_date is None or link.start < first_date:
-                    record.add("describedIn", F_ref("paper", arxiv), line)
+                    record.add("describedIn", Ref("paper", arxiv), line)
             elif repo:
                 record.add("repository", _iri(repo), line)
             elif link is self.title_link and F.is_web_url(link.url):
@@ -282,7 +282,7 @@ class EntryFacts:
             rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", text[m.end():])
             for target in _named_list(rest):
                 if key(target) and key(target) != own:
-                    record.add(prop, F_ref("model", target), self.line(m.start()))
+                    record.add(prop, Ref("model", target), self.line(m.start()))
 
 
 def _named_list(text: str) -> list[str]:
@@ -381,7 +381,7 @@ def table_rows(ex, table) -> None:
             for link in cell_.links:
                 arxiv, repo = F.arxiv_id(link.url), F.repository(link.url)
                 if arxiv:
-                    record.add("describedIn", F_ref("paper", arxiv), row.line)
+                    record.add("describedIn", Ref("paper", arxiv), row.line)
                 elif repo:
                     record.add("repository", _iri(repo), row.line)
         ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
@@ -399,10 +399,6 @@ def _ranged_sizes(text: str) -> list[int]:
 
 def _ref(record) -> Ref:
     return Ref(record.kind, record.name)
-
-
-def F_ref(kind: str, name: str) -> Ref:
-    return Ref(kind, name)
 
 
 def _org(name: str) -> Ref:

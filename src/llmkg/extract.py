@@ -162,7 +162,6 @@ class _Extractor:
         text = item.text
         if not text.strip():
             return
-        found_any = False
         for start, end in self._segments(item):
             seg = text[start:end]
             links = [lk for lk in item.links if start <= lk.start < end]
@@ -188,10 +187,7 @@ class _Extractor:
                     self.out.resources += 1
                     continue
                 names, title_link, org_in_title = listed, None, None
-            found_any = True
             self._models(item, ctx, names, seg, start, links, title_link, org_in_title)
-        if not found_any and not item.links and not F.find_dates(text):
-            return  # a note ("Founded in 2023 ..."), not an entry
 
     def _segments(self, item: Item) -> list[tuple[int, int]]:
         """Split 'A: ... [date] / B: ... [date]' into one span per entry."""

@@ -12,7 +12,6 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from llmkg.errors import StoreError
@@ -86,15 +85,3 @@ def staged_store(path: Path):
         os.replace(path, aside)
     os.replace(building, path)
     shutil.rmtree(aside, ignore_errors=True)
-
-
-def write_store(path: Path, quads: Iterable) -> int:
-    """Replace the store at `path` with exactly `quads`; returns the quad count."""
-    with staged_store(path) as store:
-        store.bulk_extend(quads)
-        count = len(store)
-    return count
-
-
-def all_quads(store) -> list:
-    return list(store.quads_for_pattern(None, None, None, None))
