@@ -13,9 +13,6 @@ This module imports neither rdflib nor pyshacl, so `llmkg query` starts fast.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +214,9 @@ def _short(term) -> str:
 
 def render(result: QueryResult, fmt: str) -> str:
     if fmt == "csv":  # SPARQL 1.1 CSV results: plain values
+        import csv  # csv and json only for their formats: the table needs neither
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(result.variables)
@@ -227,6 +227,8 @@ def render(result: QueryResult, fmt: str) -> str:
         lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
         return "\n".join(lines) + "\n"
     if fmt == "json":  # SPARQL 1.1 JSON results
+        import json
+
         return json.dumps({"head": {"vars": result.variables},
                            "results": {"bindings": [
                                {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}

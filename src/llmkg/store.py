@@ -11,7 +11,6 @@ import contextlib
 import gc
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from llmkg.errors import StoreError
@@ -61,6 +60,8 @@ def staged_store(path: Path):
     The store is built beside the old one; on any exception (or Ctrl-C) it is
     deleted and the previous store stays exactly as it was.
     """
+    import tempfile  # not at the top: `llmkg query` does not need it (it imports random)
+
     import pyoxigraph
 
     path = Path(path)
