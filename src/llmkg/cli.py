@@ -3,10 +3,12 @@
 Exit codes: 0 ok, 1 validation found violations (or a load did not verify),
 2 bad input or usage. Library errors (llmkg.errors.LlmkgError) are printed
 once, here, as one line.
+
+No `from __future__ import annotations` here: typer would have to evaluate
+every annotation string again at start-up.
 """
 
-from __future__ import annotations
-
+import copy
 import os
 import sys
 from pathlib import Path
@@ -202,10 +204,30 @@ def docs(output: Path = typer.Option(Path("docs/ontology"), "--output", "-o", he
     typer.echo(f"wrote {write_docs(output)}")
 
 
+def _narrowed(args: list[str]) -> typer.Typer:
+    """`app` with only the command that `args` name, or the whole `app`.
+
+    Typer turns every registered command into a click command before it
+    parses anything; a run needs just its own (a quicker `llmkg query`).
+    """
+    chosen = [c for c in app.registered_commands
+              if args and args[0] == (c.name or typer.main.get_command_name(c.callback.__name__))]
+    if not chosen:
+        return app
+    narrowed = copy.copy(app)
+    narrowed.registered_commands = chosen
+    narrowed.callback()(_no_options)  # still a group: a lone command would read its name as an argument
+    return narrowed
+
+
+def _no_options() -> None:
+    pass
+
+
 def main() -> None:
     """Entry point: typer handles usage errors (exit 2); llmkg errors are rendered here."""
     try:
-        app()
+        _narrowed(sys.argv[1:])()
     except LlmkgError as exc:
         _err(f"Error: {exc}")
         sys.exit(exc.exit_code)
