@@ -18,7 +18,7 @@ import pytest
 from conftest import SHARED_CATALOGS
 from llmkg import vocab as V
 from llmkg.build import bundled_catalog, graph_quads
-from llmkg.lexicon import key
+from llmkg.keys import key
 
 DRIFT = Path(__file__).parent / "drift"
 PAIRS = sorted(p for p in DRIFT.iterdir() if (p / "plain.md").is_file() and (p / "drifted.md").is_file())

@@ -12,7 +12,7 @@ import re
 
 from llmkg import facts as F
 from llmkg import names as N
-from llmkg.lexicon import key
+from llmkg.keys import key
 from llmkg.records import Iri, Ref
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from llmkg import facts as F
 from llmkg import names as N
-from llmkg.lexicon import Lexicon, key, load_lexicon
+from llmkg.keys import key
+from llmkg.lexicon import Lexicon, load_lexicon
 from llmkg.parse import Catalog, Chunk, Item, Link, parse_text
 from llmkg.records import Extraction, Problem, Record, Ref
 

@@ -9,33 +9,17 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from llmkg.errors import CatalogError
+from llmkg.keys import key
 from llmkg.paths import shipped
 
 
 def data_dir() -> Path:
     return shipped("data")
-
-
-_VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
-_NOT_KEY = re.compile(r"[^a-z0-9\0]")
-
-
-@lru_cache(maxsize=1 << 16)  # the same names recur on every line that mentions them
-def key(name: str) -> str:
-    """Identity key of a name: case-, accent-, space- and punctuation-blind.
-
-    A '.' survives only between two digits, so 'Llama 3.1' and 'Llama 31'
-    stay apart while 'DeepSeek-V3' and 'Deepseek V3' meet.
-    """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = _VERSION_DOT.sub("\0", text)
-    return _NOT_KEY.sub("", text).replace("\0", ".")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from llmkg import vocab as V
 from llmkg.facts import Date
+from llmkg.keys import name_key as name_key_of
 from llmkg.records import Iri
 from llmkg.resolve import Entity, Source, Target, catalog_slug
 
@@ -33,6 +34,7 @@ SCHEME = V.ID + "scheme/catalog-sections"
 _RDF_TYPE = NamedNode(V.RDF + "type")
 _LABEL = NamedNode(V.RDFS + "label")
 _ALT = NamedNode(V.SKOS + "altLabel")
+_NAME_KEY = NamedNode(V.LLMKG + "nameKey")
 _IN_SCHEME = NamedNode(V.SKOS + "inScheme")
 _DERIVED = NamedNode(V.PROV + "wasDerivedFrom")
 _XSD_INTEGER = NamedNode(V.XSD + "integer")
@@ -88,6 +90,10 @@ def to_quads(entities: Iterable[Entity], problems: list[str] | None = None) -> I
         yield Quad(subject, _LABEL, Literal(entity.label), _DATA)
         for alt in sorted(entity.alt_labels):
             yield Quad(subject, _ALT, Literal(alt), _DATA)
+        # The look-up key of every name: saved queries find an entity by name
+        # with one index hit instead of lower-casing every label in the store.
+        for name_key in sorted({name_key_of(entity.label), *map(name_key_of, entity.alt_labels)}):
+            yield Quad(subject, _NAME_KEY, Literal(name_key), _DATA)
         if entity.kind == "section":
             scheme_used = True
             yield Quad(subject, _IN_SCHEME, NamedNode(SCHEME), _DATA)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from llmkg.lexicon import Lexicon, key
+from llmkg.keys import key
+from llmkg.lexicon import Lexicon
 
 MAX_NAME_WORDS = 5
 # Lower-case words that may stand inside a model name ("Grok 3 mini Reasoning").

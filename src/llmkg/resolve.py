@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from llmkg import names as N
-from llmkg.lexicon import Lexicon, key, load_lexicon
+from llmkg.keys import key
+from llmkg.lexicon import Lexicon, load_lexicon
 from llmkg.records import Record, Ref
 
 Source = tuple[str, int]  # (catalog file name, line)
