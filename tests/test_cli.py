@@ -53,7 +53,7 @@ def test_queries_lists_summaries_and_parameters(cli) -> None:
     assert len(QUERY_NAMES) >= 15
     for name in QUERY_NAMES:
         assert f"{name}: " in result.stdout
-    assert "--param model=<string>" in result.stdout
+    assert "--param model=<name>" in result.stdout
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)

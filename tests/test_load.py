@@ -17,7 +17,8 @@ ox = pytest.importorskip("pyoxigraph")
 httpx = pytest.importorskip("httpx")
 
 from llmkg import vocab as V  # noqa: E402
-from llmkg.endpoint import bind_values, select  # noqa: E402
+from llmkg.bindings import bind_values  # noqa: E402
+from llmkg.endpoint import select  # noqa: E402
 from llmkg.errors import EndpointError, QueryError, StoreError  # noqa: E402
 from llmkg.load import derive_query_endpoint, gsp_url, load  # noqa: E402
 

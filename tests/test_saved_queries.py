@@ -60,7 +60,7 @@ def projected_keys(code: str) -> set[str]:
 
 def inject_values(text: str, bindings: dict) -> str:
     """What llmkg does for remote endpoints: VALUES at the start of the outermost WHERE group."""
-    from llmkg.endpoint import bind_values
+    from llmkg.bindings import bind_values
 
     return bind_values(text, bindings)
 

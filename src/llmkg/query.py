@@ -5,9 +5,10 @@ parameters:
 
     #+ summary: Models per organisation
     #+ param: year year = 2024 -- only releases in this year
+    #+ param: model name = Llama 2 -- bound to its llmkg:nameKey, "llama2"
 
-Parameters are bound as RDF terms (pyoxigraph substitutions on the embedded
-store, a VALUES block on a remote endpoint), never pasted into query text.
+Parameters are bound as RDF terms in a VALUES block (llmkg/bindings.py), on
+the embedded store as on a remote endpoint, never pasted in as user text.
 This module imports neither rdflib nor pyshacl, so `llmkg query` starts fast.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from llmkg import vocab as V
 from llmkg.errors import QueryError
 
-TYPES = ("string", "integer", "decimal", "date", "year", "iri")
+TYPES = ("string", "name", "integer", "decimal", "date", "year", "iri")
 _PARAM = re.compile(r"^(\w+)\s+(\w+)(?:\s*=\s*(.*?))?\s*(?:--\s*(.*))?$")
 
 
@@ -112,6 +113,10 @@ def to_term(param: Param, value: str, *, where: str):
     try:
         if param.type == "string":
             return Literal(value)
+        if param.type == "name":  # matched against llmkg:nameKey: one index look-up
+            from llmkg.keys import name_key
+
+            return Literal(name_key(value))
         if param.type in ("integer", "year"):
             return typed(str(int(value)), "integer")
         if param.type == "decimal":
@@ -156,10 +161,14 @@ class QueryResult:
     rows: list[tuple]  # pyoxigraph terms, None where unbound
 
 
-def run(query: str | SavedQuery, *, store: Path | None = None, endpoint: str | None = None,
+def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         params: dict[str, str] | None = None, user: str | None = None,
         password: str | None = None) -> QueryResult:
-    """Run a saved query on the embedded store, or on a remote SPARQL endpoint."""
+    """Run a saved query on the embedded store, or on a remote SPARQL endpoint.
+
+    `store` is a store directory (default: the default store) or a
+    pyoxigraph.Store already open, for callers that run many queries.
+    """
     saved = query if isinstance(query, SavedQuery) else load_saved(query)
     terms = bind(saved, params or {})
     if endpoint:
@@ -167,24 +176,33 @@ def run(query: str | SavedQuery, *, store: Path | None = None, endpoint: str | N
 
         variables, rows = select(endpoint, saved.text, bindings=terms, user=user, password=password)
         return QueryResult(variables, rows)
-    from pyoxigraph import QuerySolutions, Variable
+    from pyoxigraph import QuerySolutions
 
+    from llmkg.bindings import bind_values
     from llmkg.store import open_store
 
-    db = open_store(store)
+    # Bound in the text, not as substitutions: Oxigraph then plans from the
+    # parameters (a name look-up is an index hit, not a scan; llmkg/bindings.py).
+    bind_error = None
     try:
-        solutions = db.query(saved.text, use_default_graph_as_union=True,
-                             substitutions={Variable(k): v for k, v in terms.items()})
+        text = bind_values(saved.text, terms)
+    except QueryError as exc:
+        text, bind_error = saved.text, exc  # malformed: Oxigraph says where, below
+    db = store if hasattr(store, "query") else open_store(store)
+    try:
+        solutions = db.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         message = _one_line(exc)
         at = re.search(r"at (\d+):(\d+)", message)
         message = re.sub(r"\s*error at \d+:\d+:\s*", "", message)
         raise QueryError(f"malformed SPARQL: {message[:100]}", file=str(saved.path),
                          line=int(at.group(1)) if at else None, hint="fix the query text") from None
+    if bind_error:
+        raise bind_error
     if not isinstance(solutions, QuerySolutions):
         raise QueryError("only SELECT queries can be saved queries", file=str(saved.path))
     variables = [v.value for v in solutions.variables]
-    rows = [tuple(s[v] for v in variables) for s in solutions]
+    rows = [tuple(solution) for solution in solutions]  # in projection order, None if unbound
     return QueryResult(variables, rows)
 
 

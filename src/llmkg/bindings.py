@@ -1,0 +1,118 @@
+"""Parameter binding by VALUES injection: the terms of a saved query's
+parameters as `VALUES ?name { term }` at the start of its outermost WHERE
+group.
+
+Used for remote endpoints (which know no pyoxigraph substitutions) and for
+the embedded store too: Oxigraph plans joins from what the query text
+binds, so a looked-up name bound in the text is an index hit where a
+substitution is joined in after planning (a scan of the store at 100K
+entries). Terms are written in N-Triples syntax by pyoxigraph, never
+pasted from user text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from llmkg.errors import QueryError
+
+
+# Tokens to skip while looking for the WHERE group: comments, strings
+# (long ones first), IRIs. An IRI may not contain spaces, so the `<` of a
+# comparison such as `?a < ?b` is not mistaken for one.
+_SKIP = re.compile(
+    r'#[^\n]*'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>',
+    re.S)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_FORMS = {"select", "construct", "describe", "ask"}
+
+
+def _outer_group_start(text: str) -> int:
+    """Index of the `{` opening the outermost WHERE group of a query."""
+    depth = 0
+    form: str | None = None
+    construct_template_done = False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        skip = _SKIP.match(text, i) if ch in "#'\"<" else None
+        if skip:
+            i = skip.end()
+            continue
+        if ch in "?$:" or ch.isalnum() or ch == "_":
+            word = _WORD.match(text, i)
+            # A keyword stands alone: not a variable, not part of a prefixed name.
+            prev = text[i - 1] if i else " "
+            if word and not (prev.isalnum() or prev in "?$:_-."):
+                lower = word.group().lower()
+                if depth == 0 and form is None and lower in _FORMS:
+                    form = lower
+                elif depth == 0 and form is not None and lower == "where":
+                    if form == "construct" and not construct_template_done:
+                        raise QueryError(
+                            "cannot bind parameters in a CONSTRUCT WHERE { } short form",
+                            hint="Write the query as CONSTRUCT { ... } WHERE { ... }")
+                    return _next_brace(text, word.end())
+                i = word.end() if word else i + 1
+                continue
+            i = word.end() if word else i + 1
+            continue
+        if ch == "{":
+            if depth == 0 and form is not None:
+                if form == "construct" and not construct_template_done:
+                    construct_template_done = True
+                else:
+                    return i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        i += 1
+    raise QueryError("cannot find the WHERE group of the query to bind parameters in")
+
+
+def _next_brace(text: str, start: int) -> int:
+    i = start
+    while i < len(text):
+        skip = _SKIP.match(text, i) if text[i] == "#" else None
+        if skip:
+            i = skip.end()
+            continue
+        if text[i] == "{":
+            return i
+        if not text[i].isspace():
+            break
+        i += 1
+    raise QueryError("cannot find the `{` after WHERE to bind parameters in")
+
+
+def _sparql_term(name: str, term: Any) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return str(term)  # N-Triples syntax, escaped by pyoxigraph
+    raise QueryError(f"parameter ?{name} must be an IRI or a literal, not {type(term).__name__}",
+                     hint="VALUES cannot hold blank nodes")
+
+
+def bind_values(query_text: str, bindings: dict[str, Any]) -> str:
+    """The query with one `VALUES ?name { term }` per binding at the start
+    of its outermost WHERE group. Names must be plain SPARQL variable names;
+    terms must be pyoxigraph NamedNode or Literal."""
+    clauses = []
+    for name in sorted(bindings):
+        bare = name[1:] if name[:1] in "?$" else name
+        if not _NAME.match(bare):
+            raise QueryError(f"invalid parameter name {name!r}")
+        clauses.append(f" VALUES ?{bare} {{ {_sparql_term(bare, bindings[name])} }}")
+    if not clauses:
+        return query_text
+    at = _outer_group_start(query_text) + 1
+    # on the line of the `{`, so that errors keep the query file's line numbers
+    return query_text[:at] + "".join(clauses) + " " + query_text[at:]
