@@ -44,7 +44,7 @@ def test_every_fact_keeps_its_source_line(tmp_path) -> None:
     """The where-from query names, for each fact, the catalog line that states it."""
     import pyoxigraph
 
-    from llmkg.query import bind, load_saved
+    from llmkg.query import load_saved, run
 
     catalog = Path(__file__).parent / "cases" / "org-groups" / "catalog.md"
     table = tmp_path / "table.md"
@@ -55,9 +55,8 @@ def test_every_fact_keeps_its_source_line(tmp_path) -> None:
     where_from = load_saved("where-from")
 
     def facts(entity: str) -> set[tuple[str, str, str, int]]:
-        terms = bind(where_from, {"entity": entity})
-        rows = store.query(where_from.text, use_default_graph_as_union=True,
-                           substitutions={pyoxigraph.Variable(k): v for k, v in terms.items()})
+        result = run(where_from, store=store, params={"entity": entity})
+        rows = [dict(zip(result.variables, row)) for row in result.rows]
         return {(r["property"].value.rsplit("#", 1)[-1], r["value"].value if r["value"] else "",
                  r["catalog"].value, int(r["line"].value)) for r in rows}
 

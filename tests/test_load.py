@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -363,30 +362,14 @@ def test_values_refuse_what_is_not_a_term():
 # Parity: every saved query, same rows embedded and on each server
 
 
-PARAM = re.compile(r"^#\+\s*param:\s*(?P<name>\w+)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>.*?))?\s+--")
+def default_bindings(query_file: Path) -> dict | None:
+    """Parameter defaults of a saved query as llmkg binds them; None if one has no default."""
+    from llmkg.query import bind, parse_saved
 
-
-def default_bindings(text: str) -> dict | None:
-    """Parameter defaults of a saved query as terms; None if one has no default."""
-    bindings = {}
-    for line in text.splitlines():
-        match = PARAM.match(line)
-        if not match:
-            continue
-        kind, default = match["type"], match["default"]
-        if default is None:
-            return None
-        if kind in ("integer", "year"):
-            bindings[match["name"]] = lit(str(int(default)), XSD + "integer")
-        elif kind == "decimal":
-            bindings[match["name"]] = lit(str(Decimal(default)), XSD + "decimal")
-        elif kind == "date":
-            bindings[match["name"]] = lit(default, XSD + "date")
-        elif kind == "iri":
-            bindings[match["name"]] = nn(default)
-        else:
-            bindings[match["name"]] = lit(default)
-    return bindings
+    saved = parse_saved(query_file)
+    if any(param.required for param in saved.params):
+        return None
+    return bind(saved, {})
 
 
 def comparable(rows) -> Counter:
@@ -420,19 +403,17 @@ def loaded_servers(request, built_store):
 @pytest.mark.parametrize("name", SERVERS)
 @pytest.mark.parametrize("query_file", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
 def test_saved_query_parity(loaded_servers, built_store, name, query_file):
-    text = query_file.read_text(encoding="utf-8")
-    bindings = default_bindings(text)
+    from llmkg.query import run
+
+    bindings = default_bindings(query_file)
     if bindings is None:
         pytest.skip(f"{query_file.name} has a parameter without a default")
     server = loaded_servers(name)
-    store = ox.Store.read_only(str(built_store))
-    local = store.query(text, use_default_graph_as_union=True,
-                        substitutions={ox.Variable(k): v for k, v in bindings.items()})
-    if not isinstance(local, ox.QuerySolutions):
-        pytest.skip(f"{query_file.name} is not a SELECT query")
-    variables = [v.value for v in local.variables]
-    local_rows = [tuple(as_server_keeps(name, s[v]) for v in variables) for s in local]
-    remote_vars, remote_rows = select(server.query_url, text, bindings=bindings)
+    local = run(query_file, store=ox.Store.read_only(str(built_store)))
+    variables = local.variables
+    local_rows = [tuple(as_server_keeps(name, t) for t in row) for row in local.rows]
+    remote_vars, remote_rows = select(server.query_url, query_file.read_text(encoding="utf-8"),
+                                      bindings=bindings)
     assert remote_vars == variables
     assert comparable(remote_rows) == comparable(local_rows)
 
@@ -457,7 +438,7 @@ def test_cli_load_and_remote_query_on_oxigraph(oxigraph_server, built_store, tmp
     assert f"<{V.DATA_GRAPH}>: sent" in done.stdout
     query = QUERY_FILES[0] if QUERY_FILES else pytest.skip("no saved queries")
     for path in QUERY_FILES:  # one without required parameters
-        if default_bindings(path.read_text(encoding="utf-8")) is not None:
+        if default_bindings(path) is not None:
             query = path
             break
     remote = llmkg("query", str(query.relative_to(ROOT)), "--endpoint", f"{base}/query",

@@ -68,7 +68,6 @@ def test_a_name_parameter_is_bound_to_its_key(bundled_store):
 
     rows = run("model-card", store=bundled_store, params={"model": "Llama 2"}).rows
     assert rows and {row[0].value for row in rows} == {V.ID + "model/llama2"}
-    assert {row[-1].value for row in rows} == {"llama2"}  # the parameter column shows the key
     for other in ("llama-2", "LLAMA 2", " llama  2 "):
         assert run("model-card", store=bundled_store, params={"model": other}).rows == rows
     assert run("model-card", store=bundled_store, params={"model": "Llama 22"}).rows == []

@@ -90,30 +90,14 @@ def plain(value):
     return str(value)
 
 
-def run(store, name: str, text_query: bool = False, **values) -> list[dict]:
-    """Rows of queries/<name>.rq with defaults, overridden by `values` (as typed by a user)."""
-    path = QUERIES / f"{name}.rq"
-    text = path.read_text(encoding="utf-8")
-    _, params = parse_header(path)
-    bindings = {}
-    for param in params:
-        raw = values.pop(param["name"], param["default"])
-        assert raw is not None, f"required parameter {param['name']} not given"
-        bindings[param["name"]] = term(param["type"], str(raw))
-    assert not values, f"unknown parameters {values}"
-    if text_query:
-        result = store.query(
-            inject_values(text, bindings),
-            use_default_graph_as_union=True,
-        )
-    else:
-        result = store.query(
-            text,
-            use_default_graph_as_union=True,
-            substitutions={pyoxigraph.Variable(n): t for n, t in bindings.items()},
-        )
-    names = [v.value for v in result.variables]
-    return [{n: plain(solution[n]) for n in names} for solution in result]
+def run(store, name: str, **values) -> list[dict]:
+    """Rows of queries/<name>.rq with defaults, overridden by `values` (as typed
+    by a user), through llmkg's own query path (parameters bound by VALUES)."""
+    from llmkg.query import run as run_query
+
+    result = run_query(str(QUERIES / f"{name}.rq"), store=store,
+                       params={k: str(v) for k, v in values.items()})
+    return [{n: plain(t) for n, t in zip(result.variables, row)} for row in result.rows]
 
 
 def column(rows, *names):
@@ -146,12 +130,9 @@ def test_header_parses_and_params_are_well_used(path):
         )
         if param["default"] is not None:
             term(param["type"], param["default"])  # the default is a valid value
-        # Virtuoso 7.2 fails ("Numeric value out of range for <temporary space
-        # column>") to ORDER rows that carry a fractional xsd:decimal, and a
-        # parameter is in every row (next assertion): use integer units.
-        assert param["type"] != "decimal", f"?{name}: use an integer parameter instead of decimal"
-        # pyoxigraph only substitutes variables of the SELECT projection
-        assert name in projected_keys(code), f"parameter ?{name} is not projected"
+        # Parameters are bound by VALUES (llmkg/bindings.py): a row carries
+        # results only, not the caller's own input again.
+        assert name not in projected_keys(code), f"parameter ?{name} is projected"
     assert re.search(r"^PREFIX\s", code, flags=re.MULTILINE | re.IGNORECASE)
     assert not re.search(r"\bLIMIT\s+\?", code, flags=re.IGNORECASE)
 
@@ -160,9 +141,8 @@ def test_header_parses_and_params_are_well_used(path):
 def test_order_by_covers_every_projected_key(path):
     text = path.read_text(encoding="utf-8")
     code = body(text)
-    params = {param["name"] for param in parse_header(path)[1]}  # constant in every row
     order = code[code.upper().rindex("ORDER BY") :]
-    missing = {v for v in projected_keys(code) - params if not re.search(rf"\?{v}\b", order)}
+    missing = {v for v in projected_keys(code) if not re.search(rf"\?{v}\b", order)}
     assert not missing, f"projected but not ordered by: {sorted(missing)}"
 
 
@@ -170,16 +150,6 @@ def test_order_by_covers_every_projected_key(path):
 def test_query_parses_and_runs_on_fixture(store, path):
     rows = run(store, path.stem)
     assert rows, f"{path.name} returns no rows on the fixture"
-
-
-@pytest.mark.parametrize(
-    "path",
-    [p for p in QUERY_FILES if parse_header(p)[1]],
-    ids=lambda p: p.stem,
-)
-def test_values_injection_gives_the_same_rows(store, path):
-    """Bound by substitution (embedded) or by an injected VALUES block (remote): same answer."""
-    assert run(store, path.stem) == run(store, path.stem, text_query=True)
 
 
 # -- answers on the fixture ---------------------------------------------------------
@@ -314,7 +284,6 @@ def test_largest_context_windows_keeps_ties_at_the_cut(store):
     ]
     same = run(store, "largest-context-windows", limit=3)
     assert column(same, "rank", "model") == column(top, "rank", "model")  # rank 3 is empty: a tie
-    assert set(column(same, "limit")) == {3}
     everything = run(store, "largest-context-windows")
     assert len(everything) == 11  # every model that gives a context length
     assert column(everything, "modelName")[-2:] == ["Llama", "vicuna"]
