@@ -15,35 +15,41 @@ This module imports neither rdflib nor pyshacl, so `llmkg query` starts fast.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmkg import vocab as V
 from llmkg.errors import QueryError
 
 TYPES = ("string", "name", "integer", "decimal", "date", "year", "iri")
-_PARAM = re.compile(r"^(\w+)\s+(\w+)(?:\s*=\s*(.*?))?\s*(?:--\s*(.*))?$")
+_PARAM = r"^(\w+)\s+(\w+)(?:\s*=\s*(.*?))?\s*(?:--\s*(.*))?$"  # compiled on first use (re caches it)
+
+# Plain classes, not dataclasses: `llmkg query` imports this module on every
+# run, and three dataclass definitions cost ~1.5 ms of its start-up.
 
 
-@dataclass(frozen=True)
 class Param:
-    name: str
-    type: str
-    default: str | None
-    description: str
+    """One `#+ param: NAME TYPE [= DEFAULT] -- description` line."""
+
+    __slots__ = ("name", "type", "default", "description")
+
+    def __init__(self, name: str, type: str, default: str | None, description: str) -> None:
+        self.name, self.type, self.default, self.description = name, type, default, description
 
     @property
     def required(self) -> bool:
         return self.default is None
 
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, {self.type!r}, {self.default!r}, {self.description!r})"
 
-@dataclass
+
 class SavedQuery:
-    name: str
-    path: Path
-    text: str
-    summary: str = ""
-    params: list[Param] = field(default_factory=list)
+    """A .rq file: its text and the summary and parameters of its header."""
+
+    def __init__(self, name: str, path: Path, text: str, summary: str = "",
+                 params: list[Param] | None = None) -> None:
+        self.name, self.path, self.text, self.summary = name, path, text, summary
+        self.params = params if params is not None else []
 
 
 def queries_dir() -> Path:
@@ -69,7 +75,7 @@ def parse_saved(path: Path) -> SavedQuery:
         if field_name == "summary":
             query.summary = value
         elif field_name == "param":
-            m = _PARAM.match(value)
+            m = re.match(_PARAM, value)
             if not m or m.group(2) not in TYPES:
                 raise QueryError(f"bad parameter declaration '{value}'", file=str(path), line=number,
                                  hint=f"write '#+ param: NAME TYPE [= DEFAULT] -- text', TYPE one of "
@@ -155,10 +161,13 @@ def bind(query: SavedQuery, values: dict[str, str]) -> dict[str, object]:
     return terms
 
 
-@dataclass
 class QueryResult:
-    variables: list[str]
-    rows: list[tuple]  # pyoxigraph terms, None where unbound
+    """Projected variable names and rows of pyoxigraph terms (None where unbound)."""
+
+    __slots__ = ("variables", "rows")
+
+    def __init__(self, variables: list[str], rows: list[tuple]) -> None:
+        self.variables, self.rows = variables, rows
 
 
 def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
@@ -178,16 +187,18 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         return QueryResult(variables, rows)
     from pyoxigraph import QuerySolutions
 
-    from llmkg.bindings import bind_values
     from llmkg.store import open_store
 
     # Bound in the text, not as substitutions: Oxigraph then plans from the
     # parameters (a name look-up is an index hit, not a scan; llmkg/bindings.py).
-    bind_error = None
-    try:
-        text = bind_values(saved.text, terms)
-    except QueryError as exc:
-        text, bind_error = saved.text, exc  # malformed: Oxigraph says where, below
+    text, bind_error = saved.text, None
+    if terms:
+        from llmkg.bindings import bind_values
+
+        try:
+            text = bind_values(saved.text, terms)
+        except QueryError as exc:
+            bind_error = exc  # malformed: Oxigraph says where, below
     db = store if hasattr(store, "query") else open_store(store)
     try:
         solutions = db.query(text, use_default_graph_as_union=True)
