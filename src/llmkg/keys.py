@@ -14,7 +14,7 @@ _VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
 _NOT_KEY = re.compile(r"[^a-z0-9\0]")
 
 
-@lru_cache(maxsize=1 << 16)  # the same names recur on every line that mentions them
+@lru_cache(maxsize=1 << 18)  # the same names recur on every line that mentions them
 def key(name: str) -> str:
     """Identity key of a name: case-, accent-, space- and punctuation-blind.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -108,8 +109,9 @@ def staged_store(path: Path):
         store = pyoxigraph.Store(str(building))
         yield store
         store.flush()
-        quads = (store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-                 if len(store) <= SNAPSHOT_MAX_QUADS else None)
+        # counted only up to the limit: len() reads every quad (0.3 s at 2M)
+        small = sum(1 for _ in itertools.islice(store, SNAPSHOT_MAX_QUADS + 1)) <= SNAPSHOT_MAX_QUADS
+        quads = store.dump(format=pyoxigraph.RdfFormat.N_QUADS) if small else None
         del store  # close RocksDB before the directory moves
         gc.collect()
         if quads is not None:  # the manifest is final once RocksDB has closed
