@@ -16,9 +16,8 @@ ox = pytest.importorskip("pyoxigraph")
 httpx = pytest.importorskip("httpx")
 
 from llmkg import vocab as V  # noqa: E402
-from llmkg.bindings import bind_values  # noqa: E402
 from llmkg.endpoint import select  # noqa: E402
-from llmkg.errors import EndpointError, QueryError, StoreError  # noqa: E402
+from llmkg.errors import EndpointError, StoreError  # noqa: E402
 from llmkg.load import derive_query_endpoint, gsp_url, load  # noqa: E402
 
 # The server fixtures; importing them here makes this module work with or
@@ -323,39 +322,6 @@ def test_gsp_url_encodes_the_graph():
     assert gsp_url("http://h/store", "https://e.org/g?a=1&b") == \
         "http://h/store?graph=https%3A%2F%2Fe.org%2Fg%3Fa%3D1%26b"
     assert gsp_url("http://h/store?x=1", None) == "http://h/store?x=1&default"
-
-
-# --------------------------------------------------------------------------
-# Parameters bound by VALUES injection
-
-
-def test_values_go_into_the_outermost_where_group():
-    text = ('PREFIX ex: <http://ex/WHERE/>\n# WHERE { in a comment\n'
-            'SELECT ?where (?a < ?b AS ?c) WHERE { ?s ex:where "}{" . { SELECT ?s WHERE { ?s ?p ?o } } }')
-    bound = bind_values(text, {"name": lit('a"b}\n', language="en"), "org": nn("http://x/y")})
-    head, _, rest = bound.partition('WHERE { VALUES ?name { "a\\"b}\\n"@en } VALUES ?org { <http://x/y> }')
-    assert head.endswith('(?a < ?b AS ?c) ') and rest.lstrip().startswith('?s ex:where "}{"')
-    ox.Store().query(bound)  # still valid SPARQL
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?x"),
-    ("ASK { ?s ?p ?o }", "ASK { VALUES ?x"),
-    ("select * { ?s ?p ?o }", "select * { VALUES ?x"),
-])
-def test_values_without_where_keyword(text, expected):
-    bound = bind_values(text, {"x": lit("1", XSD + "integer")})
-    assert bound.startswith(expected)
-    ox.Store().query(bound)
-
-
-def test_values_refuse_what_is_not_a_term():
-    with pytest.raises(QueryError, match="VALUES cannot hold blank nodes"):
-        bind_values("SELECT * { ?s ?p ?o }", {"s": ox.BlankNode()})
-    with pytest.raises(QueryError, match="invalid parameter name"):
-        bind_values("SELECT * { ?s ?p ?o }", {"s } DROP ALL {": lit("x")})
-    with pytest.raises(QueryError, match="short form"):
-        bind_values("CONSTRUCT WHERE { ?s ?p ?o }", {"s": lit("x")})
 
 
 # --------------------------------------------------------------------------
