@@ -235,6 +235,10 @@ def _rdflib_term(term):
         return rdflib.URIRef(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == rdflib.XSD.string:
+        # rdflib's graph matching tells "x"^^xsd:string from the plain "x"
+        # (RDF 1.1 says they are one term), so a typed binding matches nothing
+        return rdflib.Literal(term.value)
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
@@ -523,6 +527,11 @@ def report(all_res: dict) -> str:
                 rd_text = fmt_s(rdt) if rdt is not None else (
                     f">{rd['timeout']} s" if rd.get("timeout") else "-")
                 rd_ratio = ratio(rdt if rdt is not None else rd.get("timeout"), v["llmkg"])
+                if v["rows"][0] != v["rows"][1]:
+                    out.append(f"   {name}: llmkg returned {v['rows'][0]} rows, native {v['rows'][1]}")
+                if rdt is not None and rd.get("rows") != v["rows"][0]:
+                    # a baseline that answers something else measures nothing
+                    rd_text, rd_ratio = f"{rd_text} ({rd.get('rows')} rows!)", None
                 out.append(f"   {name:<28}{fmt_s(v['llmkg']):>10}{fmt_s(v['native']):>10}"
                            f"{fmt_r(ratio(v['llmkg'], v['native'])):>8}{rd_text:>10}"
                            f"{(('>' if rdt is None and rd_ratio else '') + fmt_r(rd_ratio)):>14}"
