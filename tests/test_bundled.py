@@ -89,10 +89,11 @@ def test_failed_build_leaves_previous_store(tmp_path, monkeypatch) -> None:
         build([tmp_path / "missing.md"], store=store, validate=False)
     import pyoxigraph
 
-    def broken(self, quads):
+    def broken(self, *args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pyoxigraph.Store, "bulk_extend", broken)
+    # the build loads N-Quads in a writer thread: its error reaches the caller
+    monkeypatch.setattr(pyoxigraph.Store, "bulk_load", broken)
     with pytest.raises(OSError):
         build(store=store, validate=False)
     monkeypatch.undo()

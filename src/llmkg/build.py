@@ -100,7 +100,7 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
         return resolve(records, lexicon)
 
 
-STORE_BATCH = 200_000  # quads per bulk insert: bounds memory, keeps bulk-load speed
+STORE_BATCH = 100_000  # quads per bulk load (~18 MB of text); 50K-500K load alike, 500K costs ~0.45 GB more RSS
 
 # A large catalog is cut into chunks of whole top-level blocks that parse and
 # extract in parallel (the same graph as in one piece: tests/test_chunks.py).
@@ -140,15 +140,39 @@ def _extract_chunks(chunks, progress: Progress | None):
                 progress("chunks", i + 1, len(chunks))
 
 
-def _mapped(entities, report: BuildReport):
-    """The quads of `entities` (a generator); values that are no RDF term become problems."""
+def _mapped(entities, report: BuildReport, to=None):
+    """The quads of `entities` (a generator); values that are no RDF term become problems.
+
+    `to` is the mapping function: llmkg.mapping.to_quads (pyoxigraph Quads,
+    the default) or to_nquads (N-Quads lines).
+    """
     from llmkg.mapping import to_quads
 
     mapping_problems: list[str] = []
-    yield from to_quads(entities, mapping_problems)
+    yield from (to or to_quads)(entities, mapping_problems)
     for text in mapping_problems:
         file, line, reason = text.split(":", 2)
         report.problems.append(Problem(file, int(line), reason.strip(), "", partial=True))
+
+
+def _store_lines(db, lines) -> None:
+    """Bulk-load N-Quads `lines` into `db` in batches, each in a writer thread
+    while the next is mapped: bulk_load releases the GIL, so the Python mapping
+    and RocksDB's loading overlap on two cores. At most two batches are held."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyoxigraph
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llmkg-store") as writer:
+        loading = None
+        while batch := list(itertools.islice(lines, STORE_BATCH)):
+            data = "".join(batch).encode()
+            del batch
+            if loading is not None:
+                loading.result()  # raises what the load raised
+            loading = writer.submit(db.bulk_load, data, format=pyoxigraph.RdfFormat.N_QUADS)
+        if loading is not None:
+            loading.result()
 
 
 def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = None,
@@ -207,10 +231,9 @@ def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engin
     entities = _entities(catalogs, report, progress)
     with staged_store(report.store) as db:
         with clock.stage("map+store"):
-            # in batches: bulk_extend holds what it is given in memory at once
-            quads = _mapped(entities, report)
-            while batch := list(itertools.islice(quads, STORE_BATCH)):
-                db.bulk_extend(batch)
+            from llmkg.mapping import to_nquads
+
+            _store_lines(db, _mapped(entities, report, to=to_nquads))
         if strict and report.problems:
             first = report.problems[0]
             raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "
