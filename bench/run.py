@@ -235,7 +235,7 @@ def _rdflib_term(term):
         return rdflib.URIRef(term.value)
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == rdflib.XSD.string:
+    if term.datatype.value == str(rdflib.XSD.string):  # a URIRef never equals a str
         # rdflib's graph matching tells "x"^^xsd:string from the plain "x"
         # (RDF 1.1 says they are one term), so a typed binding matches nothing
         return rdflib.Literal(term.value)
