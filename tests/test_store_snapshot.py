@@ -31,6 +31,8 @@ def test_a_small_store_opens_from_its_snapshot_with_the_same_quads(tmp_path):
     path = tmp_path / "store"
     build(path, 50)
     assert (path / S.SNAPSHOT).is_file()
+    # still current once the build's store has closed: read-only opens use it
+    assert S._open_snapshot(path) is not None
     snapshot = S.open_store(path)
     rocks = pyoxigraph.Store.read_only(str(path))
     assert quads_of(snapshot) == quads_of(rocks) == {quad(i) for i in range(50)}
