@@ -207,7 +207,7 @@ def w_rdflib_queries(nquads: str, runs: int, timeouts: dict, values: dict) -> di
     signal.signal(signal.SIGALRM, alarm)
     results = {}
     for saved, params in _saved_queries(values):
-        bindings = {rdflib.Variable(k): _rdflib_term(v) for k, v in q.bind(saved, params).items()}
+        bindings = {rdflib.Variable(k): rdflib_term(v) for k, v in q.bind(saved, params).items()}
         text = rdflib_text(saved)
         times, rows = [], None
         timeout = int(timeouts[saved.name])
@@ -240,7 +240,7 @@ def rdflib_text(saved) -> str:
     return own.read_text(encoding="utf-8") if own.is_file() else saved.text
 
 
-def _rdflib_term(term):
+def rdflib_term(term):
     """A pyoxigraph term as the equal rdflib term."""
     import pyoxigraph
     import rdflib
