@@ -140,16 +140,13 @@ def _extract_chunks(chunks, progress: Progress | None):
                 progress("chunks", i + 1, len(chunks))
 
 
-def _mapped(entities, report: BuildReport, to=None):
-    """The quads of `entities` (a generator); values that are no RDF term become problems.
-
-    `to` is the mapping function: llmkg.mapping.to_quads (pyoxigraph Quads,
-    the default) or to_nquads (N-Quads lines).
-    """
-    from llmkg.mapping import to_quads
+def _mapped(entities, report: BuildReport):
+    """The N-Quads lines of `entities` (a generator); values that are no RDF
+    term become problems once all are mapped."""
+    from llmkg.mapping import to_nquads
 
     mapping_problems: list[str] = []
-    yield from (to or to_quads)(entities, mapping_problems)
+    yield from to_nquads(entities, mapping_problems)
     for text in mapping_problems:
         file, line, reason = text.split(":", 2)
         report.problems.append(Problem(file, int(line), reason.strip(), "", partial=True))
@@ -186,7 +183,9 @@ def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = N
     with _without_gc():
         entities = _entities(catalogs, report, progress)
         with _Clock(report, progress).stage("map"):
-            quads = list(_mapped(entities, report))
+            from llmkg.mapping import quads_of
+
+            quads = list(quads_of(_mapped(entities, report)))
     return quads, report.problems
 
 
@@ -231,9 +230,7 @@ def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engin
     entities = _entities(catalogs, report, progress)
     with staged_store(report.store) as db:
         with clock.stage("map+store"):
-            from llmkg.mapping import to_nquads
-
-            _store_lines(db, _mapped(entities, report, to=to_nquads))
+            _store_lines(db, _mapped(entities, report))
         if strict and report.problems:
             first = report.problems[0]
             raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "

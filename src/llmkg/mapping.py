@@ -6,9 +6,10 @@ plus reified rdf:Statements with deterministic IRIs).
 
 Quads are written as N-Quads lines: the build bulk-loads text into the store
 in a background thread (no Python object per term; 2.2M quads at 100K
-entries). Every term is formatted by pyoxigraph itself (cached per distinct
-term), so IRIs are validated and literals escaped exactly as before, and
-statement IRIs, which hash the terms' N-Triples form, do not change.
+entries). Every term is formatted by pyoxigraph itself (IRIs and typed
+values once per distinct term), so IRIs are validated and literals escaped
+exactly as before, and statement IRIs, which hash the terms' N-Triples form,
+do not change.
 """
 
 from __future__ import annotations
@@ -111,10 +112,14 @@ def statement_iri(s: str, p: str, o: str) -> str:
 
 def to_quads(entities: Iterable[Entity], problems: list[str] | None = None) -> Iterator[Quad]:
     """All quads of the data and provenance graphs for `entities`, as pyoxigraph Quads."""
+    return quads_of(to_nquads(entities, problems))
+
+
+def quads_of(lines: Iterable[str]) -> Iterator[Quad]:
+    """N-Quads `lines` as pyoxigraph Quads, in order."""
     from pyoxigraph import RdfFormat, parse
 
-    text = "".join(to_nquads(entities, problems)).encode()
-    return parse(text, format=RdfFormat.N_QUADS)
+    return parse("".join(lines).encode(), format=RdfFormat.N_QUADS)
 
 
 def to_nquads(entities: Iterable[Entity], problems: list[str] | None = None) -> Iterator[str]:
