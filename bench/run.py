@@ -241,18 +241,10 @@ def rdflib_text(saved) -> str:
 
 
 def rdflib_term(term):
-    """A pyoxigraph term as the equal rdflib term."""
-    import pyoxigraph
-    import rdflib
-    if isinstance(term, pyoxigraph.NamedNode):
-        return rdflib.URIRef(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    if term.datatype.value == str(rdflib.XSD.string):  # a URIRef never equals a str
-        # rdflib's graph matching tells "x"^^xsd:string from the plain "x"
-        # (RDF 1.1 says they are one term), so a typed binding matches nothing
-        return rdflib.Literal(term.value)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    """A pyoxigraph term as the equal rdflib term (llmkg's pyshacl bridge:
+    string parameters bind as plain literals, which rdflib's matching needs)."""
+    from llmkg.shacl_pyshacl import rdflib_converter
+    return rdflib_converter()(term)
 
 
 WORKERS = {"build": w_build, "export": w_export, "bulk_load": w_bulk_load,
