@@ -8,11 +8,11 @@ measurement:
 
 - build: llmkg.build.build(...) with validation; per-stage medians from
   BuildReport.stage_seconds, triples/s, peak RSS;
-- export: llmkg.export.export(...) to N-Quads and Turtle;
+- export: llmkg.publish.export.export(...) to N-Quads and Turtle;
 - store baseline: pyoxigraph.Store.bulk_load of the same N-Quads;
 - validation baseline: plain pyshacl.validate on an rdflib Graph of the
   same data graph;
-- every saved query (queries/*.rq): llmkg.query.run against native
+- every saved query (queries/*.rq): llmkg.query.saved.run against native
   pyoxigraph Store.query of the same bound query text, both on a store
   opened once, and against rdflib's in-memory Dataset of the same quads
   (loaded once; parameters as initBindings).
@@ -75,7 +75,7 @@ def w_build(catalog: str, store: str) -> dict:
 
 
 def w_export(store: str, fmt: str, output: str) -> dict:
-    from llmkg.export import export
+    from llmkg.publish.export import export
     t0 = time.perf_counter()
     export(store=Path(store), format=fmt, output=Path(output))
     return {"seconds": time.perf_counter() - t0, "bytes": Path(output).stat().st_size,
@@ -101,7 +101,7 @@ def w_pyshacl(data_nt: str, shapes: str) -> dict:
     shapes_graph = rdflib.Graph()
     shapes_graph.parse(shapes)
     loaded = time.perf_counter()
-    # the options llmkg.validate uses, so that only llmkg's own work differs
+    # the options llmkg.validation.validate uses, so that only llmkg's own work differs
     conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none",
                                       advanced=True, allow_warnings=True, inplace=True)
     done = time.perf_counter()
@@ -115,7 +115,7 @@ def _saved_queries(values: dict[str, str]):
     `values` overrides the defaults of parameters the query declares (the
     defaults name real models, which a synthetic catalog does not have).
     """
-    import llmkg.query as q
+    import llmkg.query.saved as q
     only = [n for n in os.environ.get("LLMKG_BENCH_QUERIES", "").split(",") if n]
     out = []
     for saved in q.list_saved():
@@ -142,13 +142,13 @@ def _native_query(pyoxigraph, st, text: str) -> int:
 
 
 def w_queries(store: str, runs: int, values: dict) -> dict:
-    """Each saved query through llmkg.query.run and natively, on a store
+    """Each saved query through llmkg.query.saved.run and natively, on a store
     opened once (as rdflib's Dataset is loaded once): both run the same
-    query text, with the parameters bound by llmkg.bindings. Opening the
+    query text, with the parameters bound by llmkg.query.bindings. Opening the
     store is timed apart: the cold CLI measurement covers what a command pays."""
     import pyoxigraph
-    import llmkg.query as q
-    from llmkg.bindings import bind_values
+    import llmkg.query.saved as q
+    from llmkg.query.bindings import bind_values
     from llmkg.store import open_store
     t0 = time.perf_counter()
     db = open_store(Path(store))
@@ -195,7 +195,7 @@ def w_rdflib_queries(nquads: str, runs: int, timeouts: dict, values: dict) -> di
 
     import rdflib
 
-    import llmkg.query as q
+    import llmkg.query.saved as q
     t0 = time.perf_counter()
     ds = rdflib.Dataset(default_union=True)
     ds.parse(nquads, format="nquads")
@@ -243,7 +243,7 @@ def rdflib_text(saved) -> str:
 def rdflib_term(term):
     """A pyoxigraph term as the equal rdflib term (llmkg's pyshacl bridge:
     string parameters bind as plain literals, which rdflib's matching needs)."""
-    from llmkg.shacl_pyshacl import rdflib_converter
+    from llmkg.validation.shacl_pyshacl import rdflib_converter
     return rdflib_converter()(term)
 
 
@@ -392,7 +392,7 @@ def synthetic_values(text: str) -> dict[str, str]:
 
 
 def _shapes_file() -> Path | None:
-    from llmkg.validate import default_shapes
+    from llmkg.validation.validate import default_shapes
     path = default_shapes()
     return path if path.is_file() else None
 

@@ -37,7 +37,7 @@ ROOT = HERE.parent
 CHILD = r"""
 import datetime, hashlib, json, sys, time
 import pyoxigraph
-from llmkg.validate import validate_quads
+from llmkg.validation.validate import validate_quads
 
 def status(key):
     for line in open("/proc/self/status"):

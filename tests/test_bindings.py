@@ -1,4 +1,4 @@
-"""Parameters bound by VALUES injection (llmkg/bindings.py): where the block
+"""Parameters bound by VALUES injection (llmkg/query/bindings.py): where the block
 goes, what it refuses. Same rows embedded and remote: tests/test_saved_queries.py."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 ox = pytest.importorskip("pyoxigraph")
 
 from llmkg import vocab as V  # noqa: E402
-from llmkg.bindings import bind_values  # noqa: E402
+from llmkg.query.bindings import bind_values  # noqa: E402
 from llmkg.errors import QueryError  # noqa: E402
 
 XSD = V.XSD

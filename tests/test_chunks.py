@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SHARED_CATALOGS
-from llmkg.extract import extract_chunk
-from llmkg.mapping import to_quads
-from llmkg.parse import read_text, split_text
-from llmkg.resolve import resolve
+from llmkg.ingest.extract import extract_chunk
+from llmkg.ingest.mapping import to_quads
+from llmkg.ingest.parse import read_text, split_text
+from llmkg.ingest.resolve import resolve
 
 CATALOGS = [ROOT / "data" / "llm-landscape.md", *sorted(SHARED_CATALOGS.glob("*.md")),
             *sorted((ROOT / "tests" / "drift").glob("*/*.md"))]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from llmkg import vocab
-from llmkg.docs import DocsError, write_docs
+from llmkg.publish.docs import DocsError, write_docs
 
 CONTRACT = ["Model", "Organization", "Paper", "Architecture", "developedBy", "describedIn",
             "hasArchitecture", "basedOn", "parameterCount", "activeParameterCount",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from llmkg.errors import LlmkgError, StoreError
-from llmkg.evaluate import GoldError, evaluate
-from llmkg.gold import load_gold, url_key
+from llmkg.evaluation.evaluate import GoldError, evaluate
+from llmkg.evaluation.gold import load_gold, url_key
 
 GOLD = """kind\tsubject\tpredicate\tobject\tline\tstatus\tnote
 entity\tLlama 2\ttype\tModel\t3\tsure\t

@@ -11,7 +11,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from llmkg import vocab as V
-from llmkg.export import export
+from llmkg.publish.export import export
 from llmkg.store import open_store
 
 TRIPLE_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
@@ -23,7 +23,7 @@ RDFLIB = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "nquads": "
 @pytest.fixture(scope="module")
 def reasoned_store(bundled_store, tmp_path_factory):
     """The bundled store with all three graphs (data, provenance, inferred)."""
-    from llmkg.reasoning import reason_store
+    from llmkg.validation.reasoning import reason_store
 
     store = tmp_path_factory.mktemp("export") / "store"
     shutil.copytree(bundled_store, store)

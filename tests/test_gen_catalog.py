@@ -142,9 +142,9 @@ def test_cli_writes_file(tmp_path):
 
 
 def test_parser_finds_every_entry_and_table_row(tmp_path):
-    parse = pytest.importorskip("llmkg.parse")
+    parse = pytest.importorskip("llmkg.ingest.parse")
     if not hasattr(parse, "parse_catalog"):
-        pytest.skip("llmkg.parse.parse_catalog not there yet")
+        pytest.skip("llmkg.ingest.parse.parse_catalog not there yet")
     path = tmp_path / "synthetic.md"
     text = gen.generate(300, seed=11)
     path.write_text(text, encoding="utf-8")

@@ -44,7 +44,7 @@ def test_every_fact_keeps_its_source_line(tmp_path) -> None:
     """The where-from query names, for each fact, the catalog line that states it."""
     import pyoxigraph
 
-    from llmkg.query import load_saved, run
+    from llmkg.query.saved import load_saved, run
 
     catalog = Path(__file__).parent / "cases" / "org-groups" / "catalog.md"
     table = tmp_path / "table.md"

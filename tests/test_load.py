@@ -16,9 +16,9 @@ ox = pytest.importorskip("pyoxigraph")
 httpx = pytest.importorskip("httpx")
 
 from llmkg import vocab as V  # noqa: E402
-from llmkg.endpoint import select  # noqa: E402
+from llmkg.query.endpoint import select  # noqa: E402
 from llmkg.errors import EndpointError, StoreError  # noqa: E402
-from llmkg.load import derive_query_endpoint, gsp_url, load  # noqa: E402
+from llmkg.publish.load import derive_query_endpoint, gsp_url, load  # noqa: E402
 
 # The server fixtures; importing them here makes this module work with or
 # without `pytest_plugins = ["servers"]` in conftest.py.
@@ -330,7 +330,7 @@ def test_gsp_url_encodes_the_graph():
 
 def default_bindings(query_file: Path) -> dict | None:
     """Parameter defaults of a saved query as llmkg binds them; None if one has no default."""
-    from llmkg.query import bind, parse_saved
+    from llmkg.query.saved import bind, parse_saved
 
     saved = parse_saved(query_file)
     if any(param.required for param in saved.params):
@@ -369,7 +369,7 @@ def loaded_servers(request, built_store):
 @pytest.mark.parametrize("name", SERVERS)
 @pytest.mark.parametrize("query_file", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
 def test_saved_query_parity(loaded_servers, built_store, name, query_file):
-    from llmkg.query import run
+    from llmkg.query.saved import run
 
     bindings = default_bindings(query_file)
     if bindings is None:
@@ -423,7 +423,7 @@ def test_saved_query_parity_with_rdflib(rdflib_dataset, built_store, query_file)
     pattern before a grouped sub-select in organizations-overview)."""
     import rdflib
 
-    from llmkg.query import run
+    from llmkg.query.saved import run
 
     bindings = default_bindings(query_file)
     if bindings is None:

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 import llmkg.build
 from llmkg import vocab as V
 from llmkg.build import build, graph_quads
-from llmkg.mapping import to_nquads, to_quads
-from llmkg.records import Iri
-from llmkg.resolve import Entity
+from llmkg.ingest.mapping import to_nquads, to_quads
+from llmkg.ingest.records import Iri
+from llmkg.ingest.resolve import Entity
 from llmkg.store import open_store
 
 

@@ -64,7 +64,7 @@ def test_the_query_fixture_follows_the_same_rule():
 
 
 def test_a_name_parameter_is_bound_to_its_key(bundled_store):
-    from llmkg.query import run
+    from llmkg.query.saved import run
 
     rows = run("model-card", store=bundled_store, params={"model": "Llama 2"}).rows
     assert rows and {row[0].value for row in rows} == {V.ID + "model/llama2"}
@@ -74,7 +74,7 @@ def test_a_name_parameter_is_bound_to_its_key(bundled_store):
 
 
 def test_an_open_store_gives_the_same_rows_as_its_directory(bundled_store):
-    from llmkg.query import run
+    from llmkg.query.saved import run
     from llmkg.store import open_store
 
     db = open_store(bundled_store)

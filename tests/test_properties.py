@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llmkg.extract import extract
-from llmkg.mapping import to_quads
-from llmkg.parse import parse_text
-from llmkg.resolve import resolve
+from llmkg.ingest.extract import extract
+from llmkg.ingest.mapping import to_quads
+from llmkg.ingest.parse import parse_text
+from llmkg.ingest.resolve import resolve
 
 FRAGMENTS = st.sampled_from([
     "### **Models**\n", "- Meta\n", "  1. ", "- ", "[Llama 2](https://x.org/a)", "[git](https://github.com/a/b)",

@@ -11,7 +11,7 @@ from rdflib import RDF, Literal, Namespace, URIRef
 
 from llmkg import vocab
 from llmkg.errors import ReasonerError
-from llmkg.reason import reason
+from llmkg.validation.reason import reason
 
 L = Namespace(vocab.LLMKG)
 XSD = Namespace(vocab.XSD)

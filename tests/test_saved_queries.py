@@ -26,13 +26,13 @@ LLMKG = "https://w3id.org/llmkg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
 
 # The header, the typing of parameter values and the VALUES injection for
-# remote endpoints are the library's (llmkg.query, llmkg.endpoint): these
+# remote endpoints are the library's (llmkg.query.saved, llmkg.query.endpoint): these
 # tests hold the saved queries to the contract the CLI applies.
 
 
 def parse_header(path: Path) -> tuple[str, list[dict]]:
-    """Summary and parameters of a saved query, as llmkg.query reads them."""
-    from llmkg.query import parse_saved
+    """Summary and parameters of a saved query, as llmkg.query.saved reads them."""
+    from llmkg.query.saved import parse_saved
 
     saved = parse_saved(path)
     params = [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
@@ -42,7 +42,7 @@ def parse_header(path: Path) -> tuple[str, list[dict]]:
 
 def term(type_: str, text: str):
     """The RDF term llmkg binds a parameter value of `type_` to."""
-    from llmkg.query import Param, to_term
+    from llmkg.query.saved import Param, to_term
 
     return to_term(Param("p", type_, None, ""), text, where="test")
 
@@ -60,7 +60,7 @@ def projected_keys(code: str) -> set[str]:
 
 def inject_values(text: str, bindings: dict) -> str:
     """What llmkg does for remote endpoints: VALUES at the start of the outermost WHERE group."""
-    from llmkg.bindings import bind_values
+    from llmkg.query.bindings import bind_values
 
     return bind_values(text, bindings)
 
@@ -93,7 +93,7 @@ def plain(value):
 def run(store, name: str, **values) -> list[dict]:
     """Rows of queries/<name>.rq with defaults, overridden by `values` (as typed
     by a user), through llmkg's own query path (parameters bound by VALUES)."""
-    from llmkg.query import run as run_query
+    from llmkg.query.saved import run as run_query
 
     result = run_query(str(QUERIES / f"{name}.rq"), store=store,
                        params={k: str(v) for k, v in values.items()})
@@ -130,7 +130,7 @@ def test_header_parses_and_params_are_well_used(path):
         )
         if param["default"] is not None:
             term(param["type"], param["default"])  # the default is a valid value
-        # Parameters are bound by VALUES (llmkg/bindings.py): a row carries
+        # Parameters are bound by VALUES (llmkg/query/bindings.py): a row carries
         # results only, not the caller's own input again.
         assert name not in projected_keys(code), f"parameter ?{name} is projected"
     assert re.search(r"^PREFIX\s", code, flags=re.MULTILINE | re.IGNORECASE)
@@ -439,7 +439,7 @@ def _post_query(url: str, query: str, timeout: float = 60) -> dict:
 
 def _server_with_fixture(running, tmp_path_factory, store):
     """A server of its own (tests/servers.py) holding the fixture, loaded with `llmkg load`."""
-    from llmkg.load import load
+    from llmkg.publish.load import load
 
     with running(tmp_path_factory.mktemp("server")) as server:
         load(store, endpoint=server.gsp_url, replace=True, user=server.user, password=server.password)

@@ -20,7 +20,7 @@ import pytest
 
 from llmkg import vocab
 from llmkg.errors import FormatError, LlmkgError, ShapesError, StoreError
-from llmkg.validate import (
+from llmkg.validation.validate import (
     ENGINES,
     SHAPES,
     ValidationReport,
@@ -300,7 +300,7 @@ def test_rdflib_graph_matches_a_n_triples_round_trip():
     N-Triples round trip); both must give the same graph."""
     import rdflib
 
-    from llmkg.shacl_pyshacl import _rdflib_graph
+    from llmkg.validation.shacl_pyshacl import _rdflib_graph
 
     ox = pyoxigraph
     s = ox.NamedNode(vocab.ID + "model/x")
@@ -425,7 +425,7 @@ def test_the_sparql_engine_imports_neither_rdflib_nor_pyshacl(tmp_path):
     import sys
 
     code = ("import sys, datetime\n"
-            "from llmkg.validate import validate_store\n"
+            "from llmkg.validation.validate import validate_store\n"
             "r = validate_store(sys.argv[1], today=datetime.date(2025, 6, 3))\n"
             "print(len(r.results), sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl')))\n")
     store = pyoxigraph.Store(str(tmp_path / "store"))

@@ -1,4 +1,4 @@
-"""The VoID description written beside the dumps (llmkg.void)."""
+"""The VoID description written beside the dumps (llmkg.publish.void)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ ox = pytest.importorskip("pyoxigraph")
 rdflib = pytest.importorskip("rdflib")
 
 from llmkg import vocab as V  # noqa: E402
-from llmkg.void import DATASET_IRI, VOID, void_description  # noqa: E402
+from llmkg.publish.void import DATASET_IRI, VOID, void_description  # noqa: E402
 
 D = ox.NamedNode(DATASET_IRI)
 DAY = dt.date(2025, 6, 3)
@@ -38,7 +38,7 @@ def small_quads():
     ]
 
 
-def parsed(text: str, base: str = "https://example.org/dumps/llmkg.void.ttl") -> ox.Store:
+def parsed(text: str, base: str = "https://example.org/dumps/llmkg.publish.void.ttl") -> ox.Store:
     store = ox.Store()
     store.load(text.encode(), format=ox.RdfFormat.TURTLE, base_iri=base)
     return store
@@ -83,7 +83,7 @@ def test_counts_partitions_and_subsets():
 
 
 def test_rdflib_reads_it_beside_the_dumps(tmp_path):
-    path = tmp_path / "llmkg.void.ttl"
+    path = tmp_path / "llmkg.publish.void.ttl"
     path.write_text(void_description(small_quads(), dumps=[tmp_path / "llmkg.nq"], modified=DAY))
     graph = rdflib.Graph().parse(path)
     dumps = list(graph.objects(rdflib.URIRef(DATASET_IRI), rdflib.URIRef(VOID + "dataDump")))

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from llmkg import vocab as V
 from llmkg.errors import CatalogError
-from llmkg.lexicon import load_lexicon
+from llmkg.ingest.lexicon import load_lexicon
 from llmkg.paths import shipped
-from llmkg.records import Problem
+from llmkg.ingest.records import Problem
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -38,7 +38,7 @@ class BuildReport:
     resources: int = 0
     repaired_lines: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    validation: object | None = None  # llmkg.validate.ValidationReport when validated
+    validation: object | None = None  # llmkg.validation.validate.ValidationReport when validated
     store: Path | None = None
 
     @property
@@ -76,8 +76,8 @@ class _Clock:
 
 def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None):
     """Parse, extract and resolve: one entity per real thing, problems into the report."""
-    from llmkg.parse import read_text, split_text
-    from llmkg.resolve import resolve
+    from llmkg.ingest.parse import read_text, split_text
+    from llmkg.ingest.resolve import resolve
 
     names = [c.name for c in catalogs]
     if len(set(names)) != len(names):
@@ -122,7 +122,7 @@ def _without_gc():
 
 def _extract_chunks(chunks, progress: Progress | None):
     """Extractions of `chunks` in order; in worker processes when there are several."""
-    from llmkg.extract import extract_chunk
+    from llmkg.ingest.extract import extract_chunk
 
     workers = min(len(chunks), os.cpu_count() or 1)
     if workers < 2:
@@ -143,7 +143,7 @@ def _extract_chunks(chunks, progress: Progress | None):
 def _mapped(entities, report: BuildReport):
     """The N-Quads lines of `entities` (a generator); values that are no RDF
     term become problems once all are mapped."""
-    from llmkg.mapping import to_nquads
+    from llmkg.ingest.mapping import to_nquads
 
     mapping_problems: list[str] = []
     yield from to_nquads(entities, mapping_problems)
@@ -183,7 +183,7 @@ def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = N
     with _without_gc():
         entities = _entities(catalogs, report, progress)
         with _Clock(report, progress).stage("map"):
-            from llmkg.mapping import quads_of
+            from llmkg.ingest.mapping import quads_of
 
             quads = list(quads_of(_mapped(entities, report)))
     return quads, report.problems
@@ -239,7 +239,7 @@ def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engin
         count(db, report)
         report.quads = len(db)
         if validate:
-            from llmkg.validate import validate_writable
+            from llmkg.validation.validate import validate_writable
 
             with clock.stage("validate"):
                 report.validation = validate_writable(db, engine=engine)

@@ -69,7 +69,7 @@ def validate(
 ) -> None:
     """Validate the store with the SHACL shapes (ontology/shapes.ttl)."""
     from llmkg.store import default_store
-    from llmkg.validate import validate_store
+    from llmkg.validation.validate import validate_store
 
     report = validate_store(store or default_store(), engine=engine)
     code = report.exit_code(fail_on)
@@ -80,7 +80,7 @@ def validate(
 @app.command()
 def reason(store: Optional[Path] = StoreOption) -> None:
     """Run the OWL reasoner (HermiT) on ontology + data; store inferences in their own graph."""
-    from llmkg.reasoning import reason_store
+    from llmkg.validation.reasoning import reason_store
     from llmkg.render import short
 
     report = reason_store(store)
@@ -107,13 +107,13 @@ def export(
     void: bool = typer.Option(True, "--void/--no-void", help="Also write a VoID description next to --output."),
 ) -> None:
     """Export the store as an RDF dump (deterministic, sorted)."""
-    from llmkg.export import export as run_export
+    from llmkg.publish.export import export as run_export
 
     fmt = run_export(store=store, format=format, output=output, graph=graph)
     if output is not None:
         _err(f"wrote {output} ({fmt.name})")
         if void:
-            from llmkg.export import write_void
+            from llmkg.publish.export import write_void
 
             _err(f"wrote {write_void(store=store, dumps=[output])}")
 
@@ -121,7 +121,7 @@ def export(
 @app.command("queries")
 def list_queries() -> None:
     """List the saved queries with their summaries and parameters."""
-    from llmkg.query import list_saved
+    from llmkg.query.saved import list_saved
 
     for q in list_saved():
         typer.echo(f"{q.name}: {q.summary}")
@@ -142,7 +142,7 @@ def query(
 ) -> None:
     """Run a saved SPARQL query; parameters are bound as RDF terms."""
     from llmkg.errors import QueryError
-    from llmkg.query import OUTPUT_FORMATS, render, run
+    from llmkg.query.saved import OUTPUT_FORMATS, render, run
 
     if format not in OUTPUT_FORMATS:
         raise QueryError(f"unknown output format '{format}'", hint=f"use one of: {', '.join(OUTPUT_FORMATS)}")
@@ -168,7 +168,7 @@ def load(
     store: Optional[Path] = StoreOption,
 ) -> None:
     """Upload the store to an external triple store (SPARQL 1.1 Graph Store Protocol) and verify it."""
-    from llmkg.load import load as run_load
+    from llmkg.publish.load import load as run_load
     from llmkg.render import load_progress
     from llmkg.store import default_store
 
@@ -190,7 +190,7 @@ def evaluate(
     format: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Score the store against a hand-labelled gold standard (precision / recall)."""
-    from llmkg.evaluate import evaluate as run_eval
+    from llmkg.evaluation.evaluate import evaluate as run_eval
     from llmkg.store import default_store
 
     typer.echo(run_eval(gold, store or default_store()).render(format), nl=False)
@@ -199,7 +199,7 @@ def evaluate(
 @app.command()
 def docs(output: Path = typer.Option(Path("docs/ontology"), "--output", "-o", help="Directory for the HTML.")) -> None:
     """Write HTML documentation of the ontology (pyLODE)."""
-    from llmkg.docs import write_docs
+    from llmkg.publish.docs import write_docs
 
     typer.echo(f"wrote {write_docs(output)}")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from llmkg import facts as F
-from llmkg import names as N
+from llmkg.ingest import facts as F
+from llmkg.ingest import names as N
 from llmkg.keys import key
-from llmkg.records import Iri, Ref
+from llmkg.ingest.records import Iri, Ref
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")

@@ -4,9 +4,9 @@
 constraint component of every shape that has focus nodes into one SELECT
 that returns the failing focus nodes (`?this`), the value (`?value`) and,
 for sh:sparql constraints, the path and whatever else the query binds.
-llmkg.shacl_sparql runs them on a pyoxigraph Store. Neither module
+llmkg.validation.shacl_sparql runs them on a pyoxigraph Store. Neither module
 imports rdflib nor pySHACL; pySHACL stays the reference engine
-(`llmkg.validate`, engine="pyshacl") and tests/test_validate.py proves that
+(`llmkg.validation.validate`, engine="pyshacl") and tests/test_validate.py proves that
 both give the same results.
 
 The SHACL subset compiled (what ontology/shapes.ttl uses, and a little more):

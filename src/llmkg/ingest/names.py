@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from llmkg.keys import key
-from llmkg.lexicon import Lexicon
+from llmkg.ingest.lexicon import Lexicon
 
 MAX_NAME_WORDS = 5
 # Lower-case words that may stand inside a model name ("Grok 3 mini Reasoning").

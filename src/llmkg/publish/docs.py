@@ -25,7 +25,7 @@ class DocsError(LlmkgError):
 def write_docs(output_dir: Path, *, ontology: Path | None = None) -> Path:
     """Write `<output_dir>/index.html` documenting `ontology` (default: the
     bundled llmkg.ttl); return the page's path."""
-    from llmkg.reason import default_ontology
+    from llmkg.validation.reason import default_ontology
 
     ontology = default_ontology() if ontology is None else Path(ontology)
     if not ontology.is_file():

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from llmkg import vocab as V
-from llmkg.endpoint import AuthScheme, client, select, send
+from llmkg.query.endpoint import AuthScheme, client, select, send
 from llmkg.errors import EndpointError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -7,7 +7,7 @@ parameters:
     #+ param: year year = 2024 -- only releases in this year
     #+ param: model name = Llama 2 -- bound to its llmkg:nameKey, "llama2"
 
-Parameters are bound as RDF terms in a VALUES block (llmkg/bindings.py), on
+Parameters are bound as RDF terms in a VALUES block (llmkg/query/bindings.py), on
 the embedded store as on a remote endpoint, never pasted in as user text.
 This module imports neither rdflib nor pyshacl, so `llmkg query` starts fast.
 """
@@ -181,7 +181,7 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
     saved = query if isinstance(query, SavedQuery) else load_saved(query)
     terms = bind(saved, params or {})
     if endpoint:
-        from llmkg.endpoint import select
+        from llmkg.query.endpoint import select
 
         variables, rows = select(endpoint, saved.text, bindings=terms, user=user, password=password)
         return QueryResult(variables, rows)
@@ -190,10 +190,10 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
     from llmkg.store import open_store
 
     # Bound in the text, not as substitutions: Oxigraph then plans from the
-    # parameters (a name look-up is an index hit, not a scan; llmkg/bindings.py).
+    # parameters (a name look-up is an index hit, not a scan; llmkg/query/bindings.py).
     text, bind_error = saved.text, None
     if terms:
-        from llmkg.bindings import bind_values
+        from llmkg.query.bindings import bind_values
 
         try:
             text = bind_values(saved.text, terms)

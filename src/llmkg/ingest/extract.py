@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from llmkg import facts as F
-from llmkg import names as N
+from llmkg.ingest import facts as F
+from llmkg.ingest import names as N
 from llmkg.keys import key
-from llmkg.lexicon import Lexicon, load_lexicon
-from llmkg.parse import Catalog, Chunk, Item, Link, parse_text
-from llmkg.records import Extraction, Problem, Record, Ref
+from llmkg.ingest.lexicon import Lexicon, load_lexicon
+from llmkg.ingest.parse import Catalog, Chunk, Item, Link, parse_text
+from llmkg.ingest.records import Extraction, Problem, Record, Ref
 
 
 def extract(catalog: Catalog, lexicon: Lexicon | None = None) -> Extraction:
@@ -285,4 +285,4 @@ class _Extractor:
         table_rows(self, table)
 
 
-from llmkg.entry_facts import EntryFacts, prose_organizations, table_rows  # noqa: E402  (they call back into _Extractor)
+from llmkg.ingest.entry_facts import EntryFacts, prose_organizations, table_rows  # noqa: E402  (they call back into _Extractor)

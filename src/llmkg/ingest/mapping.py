@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 from llmkg import vocab as V
-from llmkg.facts import Date
+from llmkg.ingest.facts import Date
 from llmkg.keys import name_key as name_key_of
-from llmkg.records import Iri
-from llmkg.resolve import Entity, Source, Target, catalog_slug
+from llmkg.ingest.records import Iri
+from llmkg.ingest.resolve import Entity, Source, Target, catalog_slug
 
 CLASSES = {
     "model": V.LLMKG + "Model",

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from llmkg import names as N
+from llmkg.ingest import names as N
 from llmkg.keys import key
-from llmkg.lexicon import Lexicon, load_lexicon
-from llmkg.records import Record, Ref
+from llmkg.ingest.lexicon import Lexicon, load_lexicon
+from llmkg.ingest.records import Record, Ref
 
 Source = tuple[str, int]  # (catalog file name, line)
 

@@ -7,8 +7,8 @@ from the provenance graph). `validate_store(path)` does the same for an
 Oxigraph store on disk.
 
 Two engines give the same results (tests/test_validate.py proves it):
-"sparql" (default) compiles the shapes to SPARQL (llmkg.shacl_compile) and
-runs them on an Oxigraph store (llmkg.shacl_sparql), without rdflib or
+"sparql" (default) compiles the shapes to SPARQL (llmkg.validation.shacl_compile) and
+runs them on an Oxigraph store (llmkg.validation.shacl_sparql), without rdflib or
 pySHACL, ~30x faster; "pyshacl", the reference, runs pySHACL on an rdflib
 graph with inference="none" and advanced=True (SPARQL-based targets).
 
@@ -170,7 +170,7 @@ def validate_writable(store: pyoxigraph.Store, *, shapes: Path | None = None,
     """
     import pyoxigraph
 
-    from llmkg import shacl_sparql
+    from llmkg.validation import shacl_sparql
 
     _check_engine(engine)
     if engine == "pyshacl":
@@ -190,11 +190,11 @@ def validate_quads(quads: Iterable[pyoxigraph.Quad], *, shapes: Path | None = No
     publication dates must not exceed (default: today).
 
     engine="sparql" (default) compiles the shapes to SPARQL and runs them on
-    an in-memory Oxigraph store (llmkg.shacl_sparql); engine="pyshacl" runs
+    an in-memory Oxigraph store (llmkg.validation.shacl_sparql); engine="pyshacl" runs
     pySHACL on an rdflib graph, the reference (slow on large graphs)."""
     _check_engine(engine)
     if engine == "pyshacl":
-        from llmkg.shacl_pyshacl import validate_pyshacl
+        from llmkg.validation.shacl_pyshacl import validate_pyshacl
 
         return validate_pyshacl(quads, shapes=shapes, today=today)
     import pyoxigraph
@@ -227,8 +227,8 @@ def _validate_sparql(data: pyoxigraph.Store, provenance: Callable[[], pyoxigraph
                      shapes: Path | None, today: datetime.date | None) -> ValidationReport:
     """Run the compiled shapes on `data` (which gets the build date), then
     name the results with the store that `provenance()` returns."""
-    from llmkg import shacl_sparql
-    from llmkg.shacl_compile import compile_shapes
+    from llmkg.validation import shacl_sparql
+    from llmkg.validation.shacl_compile import compile_shapes
 
     path = default_shapes() if shapes is None else Path(shapes)
     checks = compile_shapes(path)

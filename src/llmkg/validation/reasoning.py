@@ -10,14 +10,14 @@ from llmkg import vocab as V
 def reason_store(store: Path | None = None):
     """Reason over the store's data graph; on success replace its inferred graph.
 
-    Returns llmkg.reason.ReasonReport. The asserted data is never touched: the
+    Returns llmkg.validation.reason.ReasonReport. The asserted data is never touched: the
     store is rewritten beside the old one (its graphs, the new inferred graph
     in place of the old) and swapped in like a build, which also leaves no
     write-ahead log for every later query to replay.
     """
     import pyoxigraph
 
-    from llmkg.reason import reason
+    from llmkg.validation.reason import reason
     from llmkg.store import default_store, open_store, staged_store
 
     path = Path(store) if store else default_store()

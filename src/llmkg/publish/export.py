@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from llmkg import vocab as V
-from llmkg.formats import RdfFormat, by_name, guess
+from llmkg.publish.formats import RdfFormat, by_name, guess
 
 
 def _graphs(store, graph: str | None) -> list:
@@ -136,7 +136,7 @@ def export(*, store: Path | None = None, format: str | None = None, output: Path
 def write_void(*, store: Path | None = None, dumps: list[Path]) -> Path:
     """Write a VoID description of the store beside the first dump (`<dump>.void.ttl`)."""
     from llmkg.store import open_store
-    from llmkg.void import void_description
+    from llmkg.publish.void import void_description
 
     target = Path(dumps[0]).with_name(Path(dumps[0]).name.removesuffix(".gz") + ".void.ttl")
     text = void_description(open_store(store), dumps=[Path(d) for d in dumps])

@@ -1,7 +1,7 @@
 """The reference SHACL engine: pySHACL on an rdflib graph.
 
 Slow on large graphs, but the standard implementation; the fast engine
-(llmkg.shacl_compile + llmkg.shacl_sparql) is held to its results by
+(llmkg.validation.shacl_compile + llmkg.validation.shacl_sparql) is held to its results by
 tests/test_validate.py. Results are named the same way as the fast engine's:
 focus label and catalog file:line from the provenance graph.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from llmkg import vocab
 from llmkg.errors import ShapesError
-from llmkg.validate import (BUILD_DATE, BUILD_NODE, Result, ValidationReport, default_shapes,
+from llmkg.validation.validate import (BUILD_DATE, BUILD_NODE, Result, ValidationReport, default_shapes,
                             merge_results)
 
 if TYPE_CHECKING:  # pragma: no cover

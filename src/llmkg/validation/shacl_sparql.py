@@ -1,5 +1,5 @@
-"""SHACL on Oxigraph: run the compiled shapes (llmkg.shacl_compile) as SPARQL
-on a pyoxigraph Store and turn their rows into llmkg.validate.Result objects.
+"""SHACL on Oxigraph: run the compiled shapes (llmkg.validation.shacl_compile) as SPARQL
+on a pyoxigraph Store and turn their rows into llmkg.validation.validate.Result objects.
 
 `findings(store, checks)` runs every Check with the data graph, the default
 graph and the build-date graph as the query's default graph; `results()`
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from llmkg import vocab
 from llmkg.errors import ShapesError
-from llmkg.shacl_compile import SH, Check, node_id
+from llmkg.validation.shacl_compile import SH, Check, node_id
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
@@ -116,10 +116,10 @@ def _fill(message: str, bound: dict) -> str:
 
 
 def results(findings_: Iterator[Finding], provenance: pyoxigraph.Store) -> list:
-    """llmkg.validate.Result objects for `findings_`, with the focus label and
+    """llmkg.validation.validate.Result objects for `findings_`, with the focus label and
     the catalog lines read from the data and provenance graphs of
     `provenance` (the same lookups as validate._split, done per result)."""
-    from llmkg.validate import Result, merge_results
+    from llmkg.validation.validate import Result, merge_results
 
     prov = _Provenance(provenance)
     out = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Literal as TypingLiteral
 
-from llmkg.bindings import bind_values
+from llmkg.query.bindings import bind_values
 from llmkg.errors import EndpointError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,7 +31,7 @@ USER_AGENT = "llmkg (SPARQL 1.1 Protocol / Graph Store HTTP Protocol client)"
 
 
 # --------------------------------------------------------------------------
-# HTTP plumbing shared with llmkg.load
+# HTTP plumbing shared with llmkg.publish.load
 
 
 def make_auth(user: str | None, password: str | None,

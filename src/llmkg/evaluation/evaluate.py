@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from llmkg.errors import FormatError, StoreError
-from llmkg.gold import (KINDS, PREDICATES, Gold, GoldError, GoldFact, arxiv_key, load_gold,
+from llmkg.evaluation.gold import (KINDS, PREDICATES, Gold, GoldError, GoldFact, arxiv_key, load_gold,
                         name_key, value_key)
 from llmkg.vocab import LLMKG, PROV, RDF, RDFS, SKOS
 

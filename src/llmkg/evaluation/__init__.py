@@ -1,0 +1,1 @@
+"""Scoring a built graph against a hand-labelled gold standard."""

@@ -1,0 +1,1 @@
+"""Stages 1-4 of a build: markdown catalog -> parse -> extract -> resolve -> map (RDF)."""

@@ -1,0 +1,1 @@
+"""Getting the graph out: dumps, VoID, loads into external stores, ontology docs."""

@@ -1,0 +1,1 @@
+"""Running SPARQL: saved queries, parameter binding, remote endpoints."""
