@@ -307,7 +307,7 @@ _SENTENCE_WORDS = {"a", "an", "the", "with", "of", "to", "and", "or", "from", "t
 
 def _foreign(text: str, at: int, own: set[str]) -> bool:
     """Is the value at `at` attached to another model's name ('Llama 7B' inside Alpaca's entry)?"""
-    before = text[:at]
+    before = text[max(0, at - 60):at]  # a name stands right before its value: a bounded look-back keeps this linear
     if re.search(r"[,(:;/)]\s*$", before):
         return False  # a list of values: "(1B, 3B)", "2)7B"
     trailing = re.findall(r"[\w.+\-]+", before[-40:])[-2:]
@@ -316,6 +316,8 @@ def _foreign(text: str, at: int, own: set[str]) -> bool:
     word = trailing[-1].strip("-")
     if re.fullmatch(r"\d+(?:\.\d+)?", word) and len(trailing) == 2:
         word = trailing[0] + " " + word  # "LLama 3 8B": the name is "LLama 3"
+    if not word.strip():
+        return False  # a lone dash: "Foo - 7B"
     first = word.split()[0]
     if first.lower() in _SENTENCE_WORDS or len(first) < 2:
         return False

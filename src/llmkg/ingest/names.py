@@ -19,6 +19,7 @@ NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "fl
                   "micro", "vision", "instruct", "chat", "base", "reasoning", "thinking", "turbo",
                   "ultra", "max", "omni", "coder", "math", "audio", "preview", "experimental",
                   "multimodal", "moe", "vl"}
+_AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[bmtk]|a\d+(?:\.\d+)?b|\d+x\d+b)$", re.I)
 
 
@@ -67,17 +68,18 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if ":" in title:
         title = title.split(":", 1)[0].strip()
     aliases: list[str] = []
-    m = re.match(r"^(.*?)[,\s]*\(?\b(?:aka|a\.k\.a|fka|formerly)\.?\s+([^)]+)\)?$", title, re.I)
-    if m:
-        title, aliases = m.group(1).strip(), [m.group(2).strip()]
+    m = _AKA.search(title)
+    rest = title[m.end():].removesuffix(")") if m else ""
+    if rest.strip() and ")" not in rest:  # "TaskMatrix, aka. VisualChatGPT", "LLaVA-CoT (FKA. LLaVA-o1)"
+        title, aliases = title[:m.start()].rstrip(" \t,(").strip(), [rest.strip()]
     m = re.match(r"^([\w.\-]+)/([\w.\-()]+)$", title)
     if m:  # "facebookresearch/ImageBind": a repository path used as a name
         aliases.append(title)
         title = m.group(2)
-    m = re.match(r"^(.+?)\s*\(([^)]+)\)$", title)
-    if m and len(words(m.group(2))) <= 3:
-        title = m.group(1).strip()
-        aliases.append(m.group(2).strip())
+    inner = _closing_parenthesis(title)
+    if inner is not None and len(words(inner[1])) <= 3:
+        title = inner[0]
+        aliases.append(inner[1])
     ws = words(title)
     for n in (2, 1):  # "Huggingface StarCoder": the organisation, then the name
         if len(ws) > n and lexicon.organization(" ".join(ws[:n])):
@@ -99,6 +101,17 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
         names[0].aliases.extend(aliases)
         return names, org
     return [Name(title, aliases)], org
+
+
+def _closing_parenthesis(title: str) -> tuple[str, str] | None:
+    """'Name (ABBR)' -> ('Name', 'ABBR'), found without a backtracking regex."""
+    if not title.endswith(")"):
+        return None
+    opening = title.rfind("(")
+    head, inner = title[:opening].strip(), title[opening + 1:-1].strip()
+    if opening < 1 or not head or not inner or ")" in inner:
+        return None
+    return head, inner
 
 
 def _model_halves(names: list[Name]) -> list[Name]:

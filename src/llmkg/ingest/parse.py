@@ -286,7 +286,9 @@ def _render_inline(children, first_line: int) -> tuple[str, list[Link], list[int
     links: list[Link] = []
     breaks: list[int] = []
     size = 0
-    open_links: list[tuple[str, int, int]] = []
+    # (href, text offset, part index, line): a link's text is joined from its
+    # own parts only, so a line of many links stays linear
+    open_links: list[tuple[str, int, int, int]] = []
     line = first_line
     for child in children:
         kind = child.type
@@ -299,10 +301,10 @@ def _render_inline(children, first_line: int) -> tuple[str, list[Link], list[int
             breaks.append(size)
             line += 1
         elif kind == "link_open":
-            open_links.append((child.attrs.get("href", ""), size, line))
+            open_links.append((child.attrs.get("href", ""), size, len(parts), line))
         elif kind == "link_close" and open_links:
-            href, start, link_line = open_links.pop()
-            text = "".join(parts)[start:size]
+            href, start, first_part, link_line = open_links.pop()
+            text = "".join(parts[first_part:])
             links.append(Link(text.strip(), href, link_line, start, size))
         # images (star badges) and inline HTML carry no catalog facts
     return "".join(parts), links, breaks
