@@ -1,0 +1,91 @@
+"""Commands that build and check the graph: build, validate, reason, eval, docs.
+
+No `from __future__ import annotations`: typer reads the annotations at start-up.
+"""
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from llmkg.cli.app import StoreOption, app, echo_err
+
+
+@app.command()
+def build(
+    catalogs: list[Path] = typer.Argument(None, help="Catalog markdown files (default: the bundled catalog).",
+                                          show_default=False),
+    store: Optional[Path] = StoreOption,
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before the new store replaces the old."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) if any entry was skipped or read in part."),
+    engine: str = typer.Option("sparql", "--engine",
+                               help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
+) -> None:
+    """Build the store from catalogs: parse, extract, resolve, map, validate, store."""
+    from llmkg.build import build as run_build
+    from llmkg.cli.render import build_progress, build_summary
+
+    with build_progress(enabled=not quiet) as progress:
+        report = run_build(catalogs or [], store=store, validate=validate, strict=strict,
+                           engine=engine, progress=progress)
+    typer.echo(build_summary(report, quiet=quiet))
+    if report.validation is not None and not report.validation.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    store: Optional[Path] = StoreOption,
+    format: str = typer.Option("text", "--format", "-f", help="Report format: text, turtle or json."),
+    fail_on: str = typer.Option("violation", "--fail-on", help="Exit 1 on: violation or warning."),
+    engine: str = typer.Option("sparql", "--engine",
+                               help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
+) -> None:
+    """Validate the store with the SHACL shapes (ontology/shapes.ttl)."""
+    from llmkg.store import default_store
+    from llmkg.validation.validate import validate_store
+
+    report = validate_store(store or default_store(), engine=engine)
+    code = report.exit_code(fail_on)
+    typer.echo(report.render(format), nl=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def reason(store: Optional[Path] = StoreOption) -> None:
+    """Run the OWL reasoner (HermiT) on ontology + data; store inferences in their own graph."""
+    from llmkg.validation.reasoning import reason_store
+    from llmkg.cli.render import short
+
+    report = reason_store(store)
+    if not report.consistent:
+        echo_err("The graph is inconsistent with the ontology:")
+        for line in report.explanation:
+            echo_err(f"  {line}")
+        raise typer.Exit(1)
+    typer.echo(f"consistent; {len(report.inferred)} inferred triples stored in <{report.graph}> "
+               f"({report.seconds:.1f} s)")
+    for predicate, n in sorted(report.counts.items(), key=lambda kv: short(kv[0])):
+        typer.echo(f"  {n:6d}  {short(predicate)}")
+
+
+@app.command("eval")
+def evaluate(
+    gold: Path = typer.Argument(..., help="Gold standard TSV (e.g. tests/gold/llm-landscape.tsv)."),
+    store: Optional[Path] = StoreOption,
+    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Score the store against a hand-labelled gold standard (precision / recall)."""
+    from llmkg.evaluation.evaluate import evaluate as run_eval
+    from llmkg.store import default_store
+
+    typer.echo(run_eval(gold, store or default_store()).render(format), nl=False)
+
+
+@app.command()
+def docs(output: Path = typer.Option(Path("docs/ontology"), "--output", "-o", help="Directory for the HTML.")) -> None:
+    """Write HTML documentation of the ontology (pyLODE)."""
+    from llmkg.publish.docs import write_docs
+
+    typer.echo(f"wrote {write_docs(output)}")
