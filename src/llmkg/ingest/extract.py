@@ -68,6 +68,9 @@ class _Extractor:
                 self._entry(item, ctx)
         for table in self.cat.tables:
             self._table(table)
+        # in line order, so that a catalog gives the same records whole or in chunks
+        # (a label is the first spelling seen)
+        self.out.records.sort(key=lambda r: r.line)
         return self.out
 
     def _record(self, kind: str, name: str, line: int, **kw) -> Record:

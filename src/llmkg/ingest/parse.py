@@ -114,13 +114,27 @@ def parse_catalog(path: Path | str) -> Catalog:
     return catalog
 
 
+# Unicode spaces, dashes and quotes as their ASCII selves, so that 'GPT‑4.1'
+# (a non-breaking hyphen), 'Qwen3 8B' (a narrow no-break space) and 'Google’s'
+# read and key like 'GPT-4.1', 'Qwen3 8B' and "Google's". One character for
+# one, so offsets and line numbers stay those of the file.
+_PLAIN = str.maketrans({**{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                                          "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"},
+                        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
+                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def plain_text(text: str) -> str:
+    return text.translate(_PLAIN)
+
+
 def parse_text(text: str, *, path: Path | str = "<text>", first_line: int = 1,
                headings: tuple[Heading, ...] = ()) -> Catalog:
     """Parse markdown text; `first_line` and `headings` place a chunk inside its catalog."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(text)
+    tokens = md.parse(plain_text(text))
     if first_line != 1:
         for tok in tokens:
             if tok.map:
