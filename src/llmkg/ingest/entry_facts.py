@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from llmkg.ingest import facts as F
+from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.keys import key
 from llmkg.ingest.records import Iri, Ref
@@ -18,31 +19,6 @@ from llmkg.ingest.records import Iri, Ref
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
 _SENTENCE_END = re.compile(r"\.\s|;\s|\.$")
-_ORG_NAME = r"[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3}"
-# Stated developers beside the group's: "LLM from Google DeepMind", "developed by X".
-_STATED_ORG = re.compile(rf"\b(?:developed|created|built|trained)\s+by\s+(?:the\s+)?({_ORG_NAME})"
-                         rf"|\b(?:LLMs?|models?)\s+from\s+({_ORG_NAME})")
-# Organisations named in prose: "In collaboration with NASA", "Upstage's 70B Language Model".
-_PROSE_ORG = re.compile(rf"\b(?i:in collaboration with|in partnership with|jointly with)\s+(?:the\s+)?({_ORG_NAME})"
-                        r"|(?<![\w.\-])([A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+)?)'s\s+"
-                        r"(?:[\w.\-]+\s+){0,3}?(?i:language\s+|foundation\s+)?(?i:model|LLM)s?\b")
-
-
-def prose_organizations(text: str) -> list[tuple[str, int]]:
-    """(name, offset) of organisations the prose names as makers or partners."""
-    out = []
-    for m in _PROSE_ORG.finditer(text):
-        name = (m.group(1) or m.group(2)).strip()
-        name = re.split(r"\s+(?:and|is|are|has|to)\b", name)[0].strip(" ,.")
-        if name[:1].isupper() and not re.search(r"\d", name):
-            out.append((name, m.start(1) if m.group(1) else m.start(2)))
-    return out
-
-
-_ORG_VERBS = re.compile(r"\b(?:developed|created|released|built|trained|made|published|from)\s+by\s+"
-                        r"([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
-                        r"|\b(?:LLM|model|models)\s+from\s+([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
-                        r"|([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,2})\s+(?:is releasing|released|releases)\b")
 
 
 class EntryFacts:
@@ -71,10 +47,10 @@ class EntryFacts:
             date = None
         org = self.ctx.org or self.org_in_title or self._org_from_text() or self._org_from_links()
         orgs = [org] if org else []
-        for name, at in self._stated_organizations():
+        for name, at, known in self._stated_organizations():
             if key(name) not in {key(o) for o in orgs}:
                 orgs.append(name)
-                if not self.lex.organization(name):
+                if not known:
                     self.ex._record("organization", name, self.line(at))
         section = self.ctx.topic or self.ctx.section
         architectures = self._architectures(self.seg)
@@ -123,47 +99,15 @@ class EntryFacts:
 
     # -- organisations -----------------------------------------------------------------
     def _org_from_text(self) -> str | None:
-        desc = self.seg
-        if self.title_link:
-            desc = self.seg[self.title_link.end - self.offset:]
-        desc = desc.lstrip(" :-")
-        m = re.match(r"([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?)'s\b", desc)  # "AI21's SSM-Transformer"
-        candidates = [m.group(1)] if m else []
-        first = re.match(r"([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})\s*(?:[,.]|$)", desc)
-        if first:  # "dolly: Databricks", "BLIP-2: Salesforce Research, ..."
-            candidates.append(first.group(1))
-        lead = N.words(desc)[:1]
-        if lead:
-            candidates.append(lead[0])  # "Microsoft TaskMatrix"
-        for m in _ORG_VERBS.finditer(desc):
-            candidates.append(next(g for g in m.groups() if g))
-        for candidate in candidates:
-            ws = N.words(candidate)
-            for n in range(len(ws), 0, -1):
-                org = self.lex.organization(" ".join(ws[:n]))
-                if org:
-                    return org.name
-        return None
+        desc = self.seg[self.title_link.end - self.offset:] if self.title_link else self.seg
+        return M.org_from_text(desc, self.lex)
 
-    def _stated_organizations(self) -> list[tuple[str, int]]:
+    def _stated_organizations(self) -> list[tuple[str, int, bool]]:
         """Developers the text states besides the group: known names after "from"/"by", partners."""
         desc_at = self.title_link.end - self.offset if self.title_link else 0
-        desc = self.seg[desc_at:]
         own = {key(n.label) for n in self.names}
-        out = []
-        for m in _STATED_ORG.finditer(desc):
-            candidate = next(g for g in m.groups() if g)
-            ws = N.words(candidate)
-            for n in range(len(ws), 0, -1):
-                org = self.lex.organization(" ".join(ws[:n]))
-                if org:
-                    out.append((org.name, desc_at + m.start()))
-                    break
-        for name, at in prose_organizations(desc):
-            known = self.lex.organization(name)
-            if key(name) not in own:
-                out.append((known.name if known else name, desc_at + at))
-        return out
+        return [(name, desc_at + at, known) for name, at, known
+                in M.stated_organizations(self.seg[desc_at:], own, self.lex)]
 
     def _org_from_links(self) -> str | None:
         for link in self._owned_links():
@@ -179,16 +123,7 @@ class EntryFacts:
 
     # -- links: repository, paper, web page -------------------------------------------------
     def _owned_links(self):
-        """Links about the titled model: the title link and generic links up to another name."""
-        owned = []
-        for link in self.links:
-            if link is self.title_link:
-                owned.append(link)
-            elif self.lex.is_generic_link(link.text):
-                if not any(o for o in self.links if o.start < link.start and o is not self.title_link
-                           and not self.lex.is_generic_link(o.text)):
-                    owned.append(link)
-        return owned
+        return owned_links(self.lex, self.links, self.title_link)
 
     def _links(self, record) -> None:
         dates = F.find_dates(self.seg)
@@ -328,77 +263,6 @@ def _foreign(text: str, at: int, own: set[str]) -> bool:
     return not set(N.name_tokens(word)) <= own
 
 
-def table_rows(ex, table) -> None:
-    """Rows of a comparison table: architectures, or models with their facts."""
-    header = [h.lower() for h in table.header]
-
-    def col(*words) -> int | None:
-        return next((i for i, h in enumerate(header) if any(w in h for w in words)), None)
-
-    params, moe, ctx_col, date_col = col("param", "size"), col("moe", "expert"), col("context"), \
-        col("release", "date")
-    org_col, arch_col = col("organi", "developer", "company", "lab", "vendor"), col("architecture")
-    section = table.headings[-1].text if table.headings else None
-    model_table = any(c is not None for c in (params, moe, ctx_col, date_col, arch_col))
-    for row in table.rows:
-        if not row.cells or not row.cells[0].text:
-            continue
-        cells = [c.text for c in row.cells]
-        arch = ex.lex.architecture(cells[0])
-        if arch:
-            ex._record("architecture", arch.name, row.line, aliases=[cells[0]])
-            continue
-        if not model_table:
-            continue
-        names, org = N.clean_title(cells[0], ex.lex)
-        record = ex._record("model", names[0].label, row.line, aliases=list(names[0].aliases))
-        if section:
-            record.add("inSection", _section(section), row.line)
-
-        def cell(i):
-            return cells[i] if i is not None and i < len(cells) else ""
-
-        for f in _ranged_sizes(cell(params)):
-            record.add("parameterCount", f, row.line)
-        moe_text = cell(moe)
-        if moe_text.lower().startswith("yes") or re.search(r"\d+\s*experts", moe_text, re.I):
-            record.add("hasArchitecture", _arch("Mixture of Experts"), row.line)
-        active, total = F.find_active_and_total(moe_text)
-        for f in active:
-            record.add("activeParameterCount", f.value, row.line)
-        for f in total:
-            record.add("parameterCount", f.value, row.line)
-        for f in F.find_context_lengths(cell(ctx_col) + " context" if cell(ctx_col) else ""):
-            record.add("contextLength", f.value, row.line)
-        for f in F.find_dates(f"[{cell(date_col)}]" if cell(date_col) else ""):
-            record.add("releaseDate", f.value, row.line)
-        org_name = cell(org_col) or org
-        if org_name:
-            known = ex.lex.organization(org_name)
-            record.add("developedBy", _org(known.name if known else org_name), row.line)
-        for a in ex.lex.architectures:
-            if a.pattern.search(cell(arch_col)):
-                record.add("hasArchitecture", _arch(a.name), row.line)
-        for cell_ in row.cells:
-            for link in cell_.links:
-                arxiv, repo = F.arxiv_id(link.url), F.repository(link.url)
-                if arxiv:
-                    record.add("describedIn", Ref("paper", arxiv), row.line)
-                elif repo:
-                    record.add("repository", _iri(repo), row.line)
-        ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
-
-
-def _ranged_sizes(text: str) -> list[int]:
-    """'671B' -> [671e9]; '0.6-32B' -> [0.6e9, 32e9]; '7B, 70B' -> both."""
-    out = []
-    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*[-–~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", text, re.I):
-        out += [F.amount(m.group(1), m.group(3)), F.amount(m.group(2), m.group(3))]
-    text = re.sub(r"(\d+(?:\.\d+)?)\s*[-–~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", " ", text, flags=re.I)
-    out += [f.value for f in F.find_sizes(text)]
-    return out
-
-
 def _ref(record) -> Ref:
     return Ref(record.kind, record.name)
 
@@ -417,3 +281,24 @@ def _section(name: str) -> Ref:
 
 def _iri(value: str) -> Iri:
     return Iri(value)
+
+
+def owned_links(lex, links, title_link) -> list:
+    """Links about the titled model: the title link and generic links up to another name."""
+    owned = []
+    for link in links:
+        if link is title_link:
+            owned.append(link)
+        elif lex.is_generic_link(link.text):
+            if not any(o for o in links if o.start < link.start and o is not title_link
+                       and not lex.is_generic_link(o.text)):
+                owned.append(link)
+    return owned
+
+
+def attached_sizes(text: str, own: set[str]) -> bool:
+    """Does the text give sizes of its own model (not of a model it names)?"""
+    active, total = F.find_active_and_total(text)
+    if active or total:
+        return True
+    return any(not _foreign(text, f.start, own) for f in F.find_sizes(text))

@@ -1,10 +1,11 @@
 """Stage 2: parsed catalog -> typed records, each fact with its source line.
 
-An entry is a list item (or a table row). Groups of entries under a short
-heading bullet are organisations ("- Meta" + numbered models) or topics
-("- Gemma series"). Within an entry, the names, sizes, dates, links and
-lineage phrases become facts of a Model record; every arXiv link anywhere
-becomes a Paper record.
+An entry is a list item (or a table row). Bullets that head nested entries
+are groups: a maker's ("- Meta" + numbered models) or a topic ("- Gemma
+series"); headings of any level can name a maker too. Every entry that names
+something becomes a candidate; a candidate is a Model only when its evidence
+says so (llmkg.ingest.evidence), and the ingester abstains, reporting why,
+when it is unsure. Every arXiv link anywhere becomes a Paper record.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from llmkg.ingest import evidence as E
 from llmkg.ingest import facts as F
+from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
-from llmkg.keys import key
 from llmkg.ingest.lexicon import Lexicon, load_lexicon
 from llmkg.ingest.parse import Catalog, Chunk, Item, Link, parse_text
 from llmkg.ingest.records import Extraction, Problem, Record, Ref
+from llmkg.keys import key
 
 
 def extract(catalog: Catalog, lexicon: Lexicon | None = None) -> Extraction:
@@ -44,7 +47,28 @@ class _Context:
     section: str | None  # innermost heading text
     org: str | None
     topic: str | None
-    model_section: bool
+    products: bool  # the maker's heading lists products ("OpenAI Products")
+    model_list: bool  # a heading or group label says its entries are models
+
+
+@dataclass
+class Candidate:
+    """An entry segment that names something, waiting for its verdict."""
+
+    index: int  # the item's index
+    item: Item
+    start: int  # the segment's span in the item's text
+    end: int
+    links: list[Link]
+    names: list[N.Name]
+    title_link: Link | None
+    desc_at: int  # where the description starts (item text offset)
+    org_in_title: str | None
+    own: E.Evidence  # what the entry says about itself
+
+    @property
+    def seg(self) -> str:
+        return self.item.text[self.start:self.end]
 
 
 class _Extractor:
@@ -53,19 +77,24 @@ class _Extractor:
         self.lex = lexicon
         self.out = Extraction(catalog.name, [], [])
         self.group_of: dict[int, tuple[str, str]] = {}  # item index -> ("org"|"topic", name)
+        self.maybe_org: dict[int, M.Maker] = {}  # groups whose maker status waits for their entries
+        self.heading_maker: dict[int, M.Maker] = {}  # heading line -> maker it names
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> Extraction:
         self._sections()
+        candidates: list[Candidate] = []
         for index, item in enumerate(self.cat.items):
+            if _table_of_contents(item):
+                continue  # in-page anchor links: never entities
             self._papers(item.text, item.links, item)
             if item.kind != "item":
                 continue
-            ctx = self._context(item)
-            if self._group(index, item, ctx):
+            if self._group(index, item):
                 continue
-            if ctx.model_section:
-                self._entry(item, ctx)
+            candidates.extend(self._candidates(index, item))
+        self._settle_makers(candidates)
+        self._decide(candidates)
         for table in self.cat.tables:
             self._table(table)
         # in line order, so that a catalog gives the same records whole or in chunks
@@ -81,21 +110,26 @@ class _Extractor:
     def _problem(self, item_line: int, reason: str, text: str, partial: bool = False) -> None:
         self.out.problems.append(Problem(self.cat.name, item_line, reason, text.strip(), partial))
 
-    # -- sections and groups ----------------------------------------------------
+    # -- sections, groups and makers -----------------------------------------------
     def _sections(self) -> None:
         stack = list(self.cat.context)
+        for heading in [*self.cat.context, *self.cat.headings]:
+            maker = M.maker_of(heading.text, self.lex)
+            if maker:
+                self.heading_maker[heading.line] = maker
         for heading in self.cat.headings:
             while stack and stack[-1].level >= heading.level:
                 stack.pop()
-            section = self._record("section", heading.text, heading.line)
-            if stack:
-                section.add("broader", Ref("section", stack[-1].text), heading.line)
+            if heading.line not in self.heading_maker or not self.heading_maker[heading.line].known:
+                section = self._record("section", heading.text, heading.line)
+                if stack:
+                    section.add("broader", Ref("section", stack[-1].text), heading.line)
             stack.append(heading)
 
     def _context(self, item: Item) -> _Context:
         section = item.headings[-1].text if item.headings else None
-        model_section = not (section and self.lex.non_model_sections.search(section))
         org = topic = None
+        products = model_list = False
         parent = item.parent
         while parent is not None:
             kind, name = self.group_of.get(parent, (None, None))
@@ -103,36 +137,82 @@ class _Extractor:
                 org = name
             if kind == "topic" and topic is None:
                 topic = name
+                model_list = model_list or bool(E.lists_models(name, self.lex))
             parent = self.cat.items[parent].parent
-        return _Context(section, org, topic, model_section)
+        for heading in reversed(item.headings):
+            maker = self.heading_maker.get(heading.line)
+            if maker and maker.known and org is None:
+                org, products = maker.name, maker.products
+                break
+        if not model_list:  # the innermost heading, or its parent when it says nothing ("OSS")
+            for heading in list(reversed(item.headings))[:2]:
+                says = E.lists_models(M.plain_label(heading.text), self.lex)
+                if says is not None:
+                    model_list = says
+                    break
+        if section and org and section == org:
+            section = None  # the maker's own heading is no section
+        return _Context(section, org, topic, products, model_list)
 
-    def _group(self, index: int, item: Item, ctx: _Context) -> bool:
+    def _group(self, index: int, item: Item) -> bool:
         """A bullet that heads nested entries and names no model itself."""
         if not item.children or F.find_dates(item.text):
             return False
         if any(not self.lex.is_generic_link(link.text) for link in item.links):
             return False
-        label = re.sub(r"\s+", " ", item.text).strip().rstrip(".:")
+        label = M.plain_label(item.text)
         if not label:
             return False
-        bare = N.strip_parens(label)
-        org = self.lex.organization(bare)
-        looks_like_org = (len(N.words(bare)) <= 3 and bare[:1].isupper()
-                          and not self.lex.topic_words.search(bare) and not item.links)
-        if org or looks_like_org:
-            name = org.name if org else bare
-            record = self._record("organization", name, item.line)
-            for alias in [bare, *re.findall(r"\((?:aka\.?\s*)?([^)]+)\)", label)]:
-                if alias != name:
-                    record.aliases.append(alias)
-            self.group_of[index] = ("org", name)
-        else:
-            record = self._record("section", label, item.line)
-            if ctx.topic or ctx.section:
-                parent = ctx.topic or ctx.section
-                record.add("broader", Ref("section", parent), item.line)
+        maker = M.maker_of(label, self.lex) if not item.links else None
+        if maker and maker.known:
+            self._org_group(index, item, label, maker.name)
+        elif maker:
+            self.maybe_org[index] = maker  # settled once its entries are judged
             self.group_of[index] = ("topic", label)
+        else:
+            self._topic_group(index, item, label)
         return True
+
+    def _org_group(self, index: int, item: Item, label: str, name: str) -> None:
+        record = self._record("organization", name, item.line)
+        record.aliases.extend(M.aliases_of(label, name))
+        self.group_of[index] = ("org", name)
+
+    def _topic_group(self, index: int, item: Item, label: str) -> None:
+        record = self._record("section", label, item.line)
+        ctx = self._context(item)
+        if ctx.topic or ctx.section:
+            record.add("broader", Ref("section", ctx.topic or ctx.section), item.line)
+        self.group_of[index] = ("topic", label)
+
+    def _settle_makers(self, candidates: list[Candidate]) -> None:
+        """A group or heading that could name a maker does when its entries are models
+        (and none of them is called by its name: then it only heads that entry)."""
+        under_group: dict[int, list[Candidate]] = {}
+        under_heading: dict[int, list[Candidate]] = {}
+        for c in candidates:
+            if c.item.parent in self.maybe_org:
+                under_group.setdefault(c.item.parent, []).append(c)
+            elif c.item.headings:
+                under_heading.setdefault(c.item.headings[-1].line, []).append(c)
+        for index, maker in self.maybe_org.items():
+            if _entries_are_models(maker.name, under_group.get(index, [])):
+                item = self.cat.items[index]
+                self._org_group(index, item, M.plain_label(item.text), maker.name)
+            else:
+                self._topic_group(index, self.cat.items[index], M.plain_label(self.cat.items[index].text))
+        for line, maker in list(self.heading_maker.items()):
+            if not maker.known:
+                if _entries_are_models(maker.name, under_heading.get(line, [])):
+                    self.heading_maker[line] = M.Maker(maker.name, True, maker.products)
+                    self._record("organization", maker.name, line)
+                else:
+                    del self.heading_maker[line]
+            elif maker.known and maker.products:
+                self._record("organization", maker.name, line)
+        for line, maker in self.heading_maker.items():
+            if not maker.products and self.lex.organization(maker.name):
+                self._record("organization", maker.name, line)
 
     # -- papers -----------------------------------------------------------------
     def _papers(self, text: str, links: tuple[Link, ...], item: Item | None, line: int = 0) -> None:
@@ -143,7 +223,7 @@ class _Extractor:
             arxiv = F.arxiv_id(link.url)
             if not arxiv:
                 continue
-            title = link.text
+            title = N.strip_symbols(link.text)
             generic = self.lex.is_generic_link(title)
             if generic:
                 after = re.match(r"\s*:\s*([^\[]+?)(?:\s*\[|$)", text[link.end:])
@@ -161,38 +241,7 @@ class _Extractor:
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
 
-    # -- model entries ------------------------------------------------------------
-    def _entry(self, item: Item, ctx: _Context) -> None:
-        text = item.text
-        if not text.strip():
-            return
-        for start, end in self._segments(item):
-            seg = text[start:end]
-            links = [lk for lk in item.links if start <= lk.start < end]
-            named = self._names(seg, start, links)
-            if named is None:
-                if any(F.is_web_url(lk.url) for lk in links) or F.find_dates(seg):
-                    if any(F.arxiv_id(lk.url) for lk in links):
-                        self.out.resources += 1  # a paper entry, recorded as a Paper
-                    else:
-                        self._problem(item.line_at(start), "no model name found", seg)
-                    for org, at in prose_organizations(seg):  # "Upstage's 70B Language Model ..."
-                        known = self.lex.organization(org)
-                        self._record("organization", known.name if known else org, item.line_at(start + at))
-                continue
-            names, title_link, desc_at, org_in_title = named
-            desc = seg[desc_at - start:]
-            for link in links:  # "[[cnt](...)]: Benchmarking ...": skip citation links
-                if self.lex.is_generic_link(link.text) and link.start >= desc_at:
-                    desc = desc.replace(link.text, "", 1)
-            if self._is_resource(names[0].label, desc.lstrip(" :-[]/"), title_link):
-                listed = self._named_in_resource(names[0].label, seg, desc_at - start)
-                if not listed:
-                    self.out.resources += 1
-                    continue
-                names, title_link, org_in_title = listed, None, None
-            self._models(item, ctx, names, seg, start, links, title_link, org_in_title)
-
+    # -- candidates ------------------------------------------------------------------
     def _segments(self, item: Item) -> list[tuple[int, int]]:
         """Split 'A: ... [date] / B: ... [date]' into one span per entry."""
         cuts = [0]
@@ -205,87 +254,40 @@ class _Extractor:
         cuts.append(len(item.text))
         return [(a, b) for a, b in zip(cuts, cuts[1:]) if item.text[a:b].strip()]
 
-    def _names(self, seg: str, offset: int, links: list[Link]):
-        """(names, title link, offset where the description starts, org named in title) or None."""
-        lead = seg[: links[0].start - offset] if links else seg
-        first = links[0] if links else None
-        # "[Qwen series](...) > [Qwen2](...)": the last crumb names the entry
-        while first and len(links) > 1 and re.fullmatch(
-                r"\s*>\s*", seg[first.end - offset: links[1].start - offset]):
-            links = links[1:]
-            first = links[0]
-        if first and not lead.strip(" -*>") and not self.lex.is_generic_link(first.text):
-            names, org = N.clean_title(first.text, self.lex)
-            if N.looks_like_name(names[0].label, strict=False):
-                return names, first, first.end, org
-            # "[A Long Paper Title](arxiv): TemporalVLM, a video LLM ...": the name opens the text
-            m = re.match(r"\s*:?\s*([A-Z][\w.\-]*\d?[\w.\-]*)(?:,\s+(?:a|an|the)\s|\s+is\s+(?:a|an|the)\s)",
-                         seg[first.end - offset:])
-            if m and N.looks_like_name(m.group(1), strict=True) and not self.lex.organization(m.group(1)):
-                at = first.end + m.end(1)
-                return [N.Name(m.group(1), aliases=[first.text])], first, at, org
-            return None
-        head = re.split(r"\[|:|\s-\s", lead, maxsplit=1)[0].strip()
-        if N.looks_like_name(head, strict=True):
-            names, org = N.clean_title(head, self.lex)
-            return names, None, offset + len(head), org
-        listed = re.search(r"models?\s*\(([^)]*,[^)]*)\)", seg)
-        if listed:  # "open-weights models (Mistral 7B, Mixtral 8x7B, NeMo)"
-            groups = re.findall(r"models?\s*\(([^)]*,[^)]*)\)", seg)
-            parts = [p for g in groups for p in N.split_list(g)]
-            if parts and all(N.looks_like_name(p, strict=True) for p in parts):
-                return [N.Name(p) for p in parts], None, offset + listed.start(), None
-        parts = N.split_list(head) if "," in head else []
-        if len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=True)
-                                  and len(N.words(N.strip_parens(p))) <= 3 for p in parts):
-            out, at = [], 0
-            for part in parts:  # each name with its span: "phi-3 (7b)" keeps its size
-                at = head.find(part, at)
-                out.append(N.Name(N.strip_parens(part), start=at, end=at + len(part)))
-                at += len(part)
-            return out, None, offset, None
-        for link in links:
-            if not self.lex.is_generic_link(link.text):
-                names, org = N.clean_title(link.text, self.lex)
-                if N.looks_like_name(names[0].label, strict=False):
-                    return names, link, link.end, org
-                break
-        return None
+    def _candidates(self, index: int, item: Item) -> list[Candidate]:
+        from llmkg.ingest.candidates import read_candidates
 
-    def _is_resource(self, name: str, desc: str, link: Link | None) -> bool:
-        if self.lex.resource_words.search(name):
-            return True
-        if desc.lstrip(" :-").lower().startswith(self.lex.resource_starts):
-            return True
-        if link and re.search(r"/(?:library|leaderboard|spaces)(?:/|\?|$)", link.url):
-            return True
-        rest = [w for w in N.name_tokens(re.sub(r"'s\b", "", name))
-                if w not in self.lex.generic_name_words and not self.lex.organization(w)]
-        return not rest
+        return read_candidates(self, index, item)
 
-    def _named_in_resource(self, title: str, seg: str, desc_at: int) -> list[N.Name]:
-        """Models a resource entry names in its text: "ERNIE Bot's website: ERNIE X1 (...) and ERNIE 4.5 (...)".
+    def _decide(self, candidates: list[Candidate]) -> None:
+        from llmkg.ingest.candidates import decide
 
-        Only `Name (description)` items whose first word is the title's first word.
-        """
-        first = N.words(title)[:1]
-        if not first:
-            return []
-        stem = re.sub(r"'s$", "", first[0]).lower()
-        out = []
-        for m in re.finditer(r"(?:^|[:,;]\s*|\band\s+)([A-Z][\w.\-]*(?:\s+[\w.\-]+){0,3}?)\s*\(", seg[desc_at:]):
-            name = m.group(1).strip()
-            if N.words(name)[0].lower() == stem and N.looks_like_name(name, strict=True) \
-                    and key(name) != key(title):
-                at = desc_at + m.start(1)
-                out.append(N.Name(name, start=at, end=at + len(name)))
-        return out
-
-    def _models(self, item, ctx, names, seg, offset, links, title_link, org_in_title) -> None:
-        EntryFacts(self, item, ctx, names, seg, offset, links, title_link, org_in_title).emit()
+        decide(self, candidates)
 
     def _table(self, table) -> None:
+        from llmkg.ingest.tables import table_rows
+
         table_rows(self, table)
 
 
-from llmkg.ingest.entry_facts import EntryFacts, prose_organizations, table_rows  # noqa: E402  (they call back into _Extractor)
+def _table_of_contents(item: Item) -> bool:
+    """An item whose links all point inside the page ('[Finetuning](#finetuning)'), with no words besides."""
+    return bool(item.links) and all(link.url.startswith("#") for link in item.links) and \
+        not re.sub(r"[\W_]+", "", _without_links(item))
+
+
+def _without_links(item: Item) -> str:
+    text, at = [], 0
+    for link in item.links:
+        text.append(item.text[at:link.start])
+        at = link.end
+    text.append(item.text[at:])
+    return "".join(text)
+
+
+def _entries_are_models(name: str, entries: list[Candidate]) -> bool:
+    """Most entries under a possible maker are models by their own evidence, and none is it."""
+    if not entries or any(key(c.names[0].label) == key(name) for c in entries):
+        return False
+    models = sum(1 for c in entries if c.own.score >= E.MODEL)
+    return models >= 1 and models * 2 >= len(entries)

@@ -61,7 +61,15 @@ class Lexicon:
         self.resource_words = _words_re(r["resource_name_words"])
         self.resource_starts = tuple(s.lower() for s in r["resource_description_starts"])
         self.generic_name_words = {w.lower() for w in r["generic_name_words"]}
-        self.non_model_sections = re.compile("|".join(r["non_model_sections"]), re.I)
+        ev = r["evidence"]
+        self.model_nouns = {w.lower() for w in ev["model_nouns"]}
+        self.other_nouns = {w.lower() for w in ev["other_nouns"]}
+        self.method_name_words = {w.lower() for w in ev["method_name_words"]}
+        self.function_words = {w.lower() for w in ev["function_words"]}
+        self.prepositions = {w.lower() for w in ev["prepositions"]}
+        self.post_hosts = {h.lower() for h in ev["post_hosts"]}
+        self.model_list_words = _words_re(ev["model_list_words"])
+        self.product_words = _words_re(ev["product_words"])
         self.topic_words = _words_re(r["topic_group_words"])
         self.lineage = dict(sorted(r["lineage"].items(), key=lambda kv: -len(kv[0])))
         self.lineage_re = re.compile("|".join(re.escape(p) for p in self.lineage), re.I)

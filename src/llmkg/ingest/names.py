@@ -8,6 +8,7 @@ models.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from llmkg.keys import key
@@ -29,6 +30,21 @@ class Name:
     aliases: list[str] = field(default_factory=list)
     start: int = 0  # where the name's own text begins in the segment
     end: int = 0
+
+
+# Emoji and pictographs (So), their variation selectors and joiners (Mn/Me/Cf),
+# private-use and unassigned code points: badge text, never part of a name.
+_SYMBOL_CATEGORIES = {"So", "Cs", "Co", "Cn", "Cf"}
+_SYMBOL_MARKS = {"\ufe0e", "\ufe0f", "\u20e3"}
+
+
+def strip_symbols(text: str) -> str:
+    """'Command R+🤗' -> 'Command R+', 'Name 3✍️ Small' -> 'Name 3 Small' (spaces kept single)."""
+    if text.isascii():
+        return text
+    kept = "".join(ch for ch in text if ch not in _SYMBOL_MARKS
+                   and unicodedata.category(ch) not in _SYMBOL_CATEGORIES)
+    return re.sub(r"\s{2,}", " ", kept).strip() if kept != text else text
 
 
 def words(text: str) -> list[str]:
@@ -63,7 +79,7 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
 
     Handles 'owner/Name', 'Name (ABBR)', 'X, aka Y', 'Org Name', 'A and B', 'A / mini'.
     """
-    title = title.strip().strip("*_`").strip()
+    title = strip_symbols(title).strip().strip("*_`").strip()
     org = None
     if ":" in title:
         title = title.split(":", 1)[0].strip()

@@ -1,0 +1,202 @@
+"""Entries as candidates: what an entry calls itself, and the verdict on it.
+
+`read_candidates` finds the names an entry segment gives (a title link, a
+leading phrase, a list of names) and what the entry says about itself;
+`decide` adds what surrounds it (its maker, the list it stands in, its
+siblings) and emits a Model, reports an entry it is unsure of, or counts a
+resource (a paper, a post, a tool), keeping the organisations it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from llmkg.ingest import evidence as E
+from llmkg.ingest import facts as F
+from llmkg.ingest import makers as M
+from llmkg.ingest import names as N
+from llmkg.ingest.entry_facts import EntryFacts, attached_sizes, owned_links
+from llmkg.ingest.parse import Item, Link
+from llmkg.keys import key
+
+
+def read_candidates(ex, index: int, item: Item) -> list:
+    from llmkg.ingest.extract import Candidate
+
+    out = []
+    text = item.text
+    if not text.strip():
+        return out
+    for start, end in ex._segments(item):
+        seg = text[start:end]
+        links = [lk for lk in item.links if start <= lk.start < end]
+        named = _names(ex, seg, start, links)
+        if named is None:
+            _unnamed(ex, item, seg, start, links)
+            continue
+        names, title_link, desc_at, org_in_title = named
+        desc = seg[desc_at - start:]
+        for link in links:  # "[[cnt](...)]: Benchmarking ...": skip citation links
+            if ex.lex.is_generic_link(link.text) and link.start >= desc_at:
+                desc = desc.replace(link.text, "", 1)
+        if _is_resource(ex.lex, names[0].label, desc.lstrip(" :-[]/"), title_link):
+            listed = _named_in_resource(names[0].label, seg, desc_at - start)
+            if not listed:
+                ex.out.resources += 1
+                _makers_named(ex, item, seg, start, org_in_title)
+                continue
+            names, title_link, org_in_title = listed, None, None
+        owned = [lk.url for lk in owned_links(ex.lex, links, title_link) if not lk.url.startswith("#")]
+        title_url = title_link.url if title_link and not title_link.url.startswith("#") else None
+        own_names = {t for n in names for t in N.name_tokens(n.label)}
+        own = E.intrinsic(names, seg, desc, title_url, owned, attached_sizes(seg, own_names),
+                          bool(ex.lex.lineage_re.search(desc)), ex.lex)
+        out.append(Candidate(index, item, start, end, links, names, title_link, desc_at, org_in_title, own))
+    return out
+
+
+def decide(ex, candidates: list) -> None:
+    """Weigh each candidate with its surroundings and emit what it is."""
+    lists: dict[tuple, list] = defaultdict(list)
+    contexts = {}
+    for c in candidates:
+        lists[_list_of(c.item)].append(c)
+        contexts[id(c)] = ex._context(c.item)
+
+    def base(c) -> int:
+        ctx = contexts[id(c)]
+        return c.own.score + E.context(maker=bool(ctx.org), products=ctx.products,
+                                       model_list=ctx.model_list, siblings=None).score
+
+    bases = {id(c): base(c) for c in candidates}
+    for c in candidates:
+        ctx = contexts[id(c)]
+        siblings = [o for o in lists[_list_of(c.item)] if o is not c]
+        share = sum(bases[id(o)] >= E.MODEL for o in siblings) / len(siblings) if len(siblings) >= 2 else None
+        verdict = c.own.plus(E.context(maker=bool(ctx.org), products=ctx.products,
+                                       model_list=ctx.model_list, siblings=share))
+        if verdict.score >= E.MODEL:
+            EntryFacts(ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title).emit()
+            continue
+        if verdict.score >= E.UNSURE:
+            ex._problem(c.item.line_at(c.start), f"not sure '{c.names[0].label}' is a model "
+                        f"({verdict.why()}), left out", c.seg)
+        else:
+            ex.out.resources += 1
+        _makers_named(ex, c.item, c.seg, c.start, c.org_in_title)
+
+
+def _list_of(item: Item) -> tuple:
+    """The list an entry stands in: its parent item, or its heading and depth."""
+    if item.parent is not None:
+        return ("item", item.parent)
+    return ("heading", item.headings[-1].line if item.headings else 0, item.depth)
+
+
+def _unnamed(ex, item: Item, seg: str, start: int, links: list[Link]) -> None:
+    """An entry that names nothing: a paper, a post, a resource; or, in a list of
+    models, an entry the ingester could not read (reported)."""
+    if not (any(F.is_web_url(lk.url) for lk in links) or F.find_dates(seg)):
+        return
+    ctx = ex._context(item)
+    if any(F.arxiv_id(lk.url) for lk in links) or not (ctx.org or ctx.model_list):
+        ex.out.resources += 1
+    else:
+        ex._problem(item.line_at(start), "no model name found", seg)
+    _makers_named(ex, item, seg, start, None)
+
+
+def _makers_named(ex, item: Item, seg: str, start: int, org_in_title: str | None) -> None:
+    """Organisations an entry names as makers, whatever the entry is."""
+    if org_in_title:
+        ex._record("organization", org_in_title, item.line_at(start))
+    for org, at in M.prose_organizations(seg):  # "Upstage's 70B Language Model ..."
+        known = ex.lex.organization(org)
+        ex._record("organization", known.name if known else org, item.line_at(start + at))
+    for m in M.STATED_ORG.finditer(seg):
+        known = M.known_in([next(g for g in m.groups() if g)], ex.lex)
+        if known:
+            ex._record("organization", known, item.line_at(start + m.start()))
+
+
+def _names(ex, seg: str, offset: int, links: list[Link]):
+    """(names, title link, offset where the description starts, org named in title) or None."""
+    lex = ex.lex
+    lead = seg[: links[0].start - offset] if links else seg
+    first = links[0] if links else None
+    # "[Qwen series](...) > [Qwen2](...)": the last crumb names the entry
+    while first and len(links) > 1 and re.fullmatch(
+            r"\s*>\s*", seg[first.end - offset: links[1].start - offset]):
+        links = links[1:]
+        first = links[0]
+    if first and not lead.strip(" -*>") and not lex.is_generic_link(first.text):
+        names, org = N.clean_title(first.text, lex)
+        if N.looks_like_name(names[0].label, strict=False):
+            return names, first, first.end, org
+        # "[A Long Paper Title](arxiv): TemporalVLM, a video LLM ...": the name opens the text
+        m = re.match(r"\s*:?\s*([A-Z][\w.\-]*\d?[\w.\-]*)(?:,\s+(?:a|an|the)\s|\s+is\s+(?:a|an|the)\s)",
+                     seg[first.end - offset:])
+        if m and N.looks_like_name(m.group(1), strict=True) and not lex.organization(m.group(1)):
+            at = first.end + m.end(1)
+            return [N.Name(m.group(1), aliases=[first.text])], first, at, org
+        return None
+    head = re.split(r"\[|:|\s-\s", lead, maxsplit=1)[0].strip()
+    if N.looks_like_name(head, strict=True):
+        names, org = N.clean_title(head, lex)
+        return names, None, offset + len(head), org
+    listed = re.search(r"models?\s*\(([^)]*,[^)]*)\)", seg)
+    if listed:  # "open-weights models (Mistral 7B, Mixtral 8x7B, NeMo)"
+        groups = re.findall(r"models?\s*\(([^)]*,[^)]*)\)", seg)
+        parts = [p for g in groups for p in N.split_list(g)]
+        if parts and all(N.looks_like_name(p, strict=True) for p in parts):
+            return [N.Name(p) for p in parts], None, offset + listed.start(), None
+    parts = N.split_list(head) if "," in head else []
+    if len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=True)
+                              and len(N.words(N.strip_parens(p))) <= 3 for p in parts):
+        out, at = [], 0
+        for part in parts:  # each name with its span: "phi-3 (7b)" keeps its size
+            at = head.find(part, at)
+            out.append(N.Name(N.strip_parens(part), start=at, end=at + len(part)))
+            at += len(part)
+        return out, None, offset, None
+    for link in links:
+        if not lex.is_generic_link(link.text):
+            names, org = N.clean_title(link.text, lex)
+            if N.looks_like_name(names[0].label, strict=False):
+                return names, link, link.end, org
+            break
+    return None
+
+
+def _is_resource(lex, name: str, desc: str, link: Link | None) -> bool:
+    """A website, list, leaderboard, cookbook...: by its name, its description's first
+    words, its page, or a name with nothing specific in it ('Foundation Models')."""
+    if lex.resource_words.search(name):
+        return True
+    if desc.lstrip(" :-").lower().startswith(lex.resource_starts):
+        return True
+    if link and re.search(r"/(?:library|leaderboard|spaces)(?:/|\?|$)", link.url):
+        return True
+    rest = [w for w in N.name_tokens(re.sub(r"'s\b", "", name))
+            if w not in lex.generic_name_words and not lex.organization(w)]
+    return not rest
+
+
+def _named_in_resource(title: str, seg: str, desc_at: int) -> list[N.Name]:
+    """Models a resource entry names in its text: "ERNIE Bot's website: ERNIE X1 (...) and ERNIE 4.5 (...)".
+
+    Only `Name (description)` items whose first word is the title's first word.
+    """
+    first = N.words(title)[:1]
+    if not first:
+        return []
+    stem = re.sub(r"'s$", "", first[0]).lower()
+    out = []
+    for m in re.finditer(r"(?:^|[:,;]\s*|\band\s+)([A-Z][\w.\-]*(?:\s+[\w.\-]+){0,3}?)\s*\(", seg[desc_at:]):
+        name = m.group(1).strip()
+        if N.words(name)[0].lower() == stem and N.looks_like_name(name, strict=True) \
+                and key(name) != key(title):
+            at = desc_at + m.start(1)
+            out.append(N.Name(name, start=at, end=at + len(name)))
+    return out

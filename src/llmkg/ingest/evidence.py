@@ -1,0 +1,176 @@
+"""Is a catalog entry a Model? Positive evidence, weighed.
+
+An entry is a Model when its own evidence says so: a model-like name, sizes,
+a model's repository, a maker, a description that calls it a model, a list
+or group of models around it. Evidence against it: a name that reads as a
+paper's title, a description that calls it a method, a tool, a guide.
+
+Each piece of evidence is a (reason, weight) pair, so that an entry the
+ingester abstains on can be reported with why. The words live in
+data/rules.toml ([evidence]); this module only weighs them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from llmkg.ingest import facts as F
+from llmkg.ingest import names as N
+
+# A Model needs this much; an entry between UNSURE and MODEL is reported, not emitted.
+MODEL = 2
+UNSURE = 1
+
+_WORD = re.compile(r"[A-Za-z][\w\-+.']*")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# Words that end a clause's first noun phrase: its verb, a relative pronoun, a conjunction.
+_STOPS = {"is", "are", "was", "were", "be", "can", "could", "will", "that", "which", "who", "where",
+          "and", "or", "but", "to", "has", "have", "uses", "using", "used", "designed", "built",
+          "trained", "based", "achieves", "allows", "enables", "provides", "supports", "outperforms"}
+_GROUPS = {"collection", "family", "suite", "series", "set", "range", "line", "lineup"}
+
+
+@dataclass
+class Evidence:
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, reason: str, weight: int) -> None:
+        if weight:
+            self.reasons.append((reason, weight))
+
+    @property
+    def score(self) -> int:
+        return sum(w for _, w in self.reasons)
+
+    def plus(self, other: Evidence) -> Evidence:
+        return Evidence(self.reasons + other.reasons)
+
+    def why(self) -> str:
+        return ", ".join(f"{r} ({w:+d})" for r, w in self.reasons) or "no evidence either way"
+
+
+def versioned(name: str) -> bool:
+    """'Llama 3', 'GPT-4o', 'Phi-1.5', 'o3-mini': a token with a digit that is no year."""
+    return any(re.search(r"\d", t) and not _YEAR.match(t) for t in N.name_tokens(name))
+
+
+def reads_as_title(name: str, lex) -> bool:
+    """'Chain of Draft', 'Large Language Models as Optimizers': a phrase with function words."""
+    ws = [w.lower() for w in N.words(name)]
+    return len(ws) >= 3 and any(w in lex.function_words for w in ws[1:])
+
+
+def first_clause(desc: str) -> str:
+    """The description up to its first sentence end, without link-only punctuation."""
+    text = desc.lstrip(" :-|>[]/")
+    return re.split(r"(?<![\d.])[.;!?](?:\s|$)|\s[-|]\s", text, maxsplit=1)[0]
+
+
+def head_noun(clause: str, lex, limit: int = 10) -> str | None:
+    """'model' or 'other': what the clause's first noun phrase calls its subject.
+
+    The phrase ends at the first preposition, verb-like stop word or comma
+    ('a benchmark for LLMs' -> other, 'an open source reasoning model' ->
+    model, 'a video LLM excelling in ...' -> model); its last model or other
+    noun wins. A clause that opens with a gerund ('Pushing Frontiers in ...',
+    'Benchmarking LLMs') is an action, not a name for the entry: no verdict.
+    """
+    phrase = re.split(r"[,;:(]|\s-\s", clause, maxsplit=1)[0]
+    words = [w.lower().strip(".'") for w in _WORD.findall(phrase)][:limit]
+    if words and words[0].endswith("ing") and not _noun(words[0], lex):
+        return None
+    verdict = None
+    for i, word in enumerate(words):
+        # "a collection of models", "a family of LLMs": the models are the subject
+        if word in _GROUPS and i + 1 < len(words) and words[i + 1] == "of" and \
+                any(_noun(w, lex) == "model" for w in words[i + 2:i + 5]):
+            return "model"
+        if i and (word in lex.prepositions or word in _STOPS):
+            break
+        verdict = _noun(word, lex) or verdict
+    return verdict
+
+
+def lists_models(label: str, lex) -> bool | None:
+    """Does a heading or a group label say its entries are models? None when it says nothing.
+
+    Its head word decides: 'Large Language Model Collection', 'MLLM (...)',
+    'LLM for Domain Specific', 'GPT series release date' list models; 'Large
+    Language Model Comparison', 'Survey on Large Language Models' and 'Large
+    Language Model: Challenges and Solutions' do not.
+    """
+    label = label.split(":", 1)[1] if ":" in label.strip(":") else label
+    phrase = re.split(r"[,;:(]|\s-\s", label, maxsplit=1)[0]
+    verdict = None
+    for i, word in enumerate(w.lower() for w in _WORD.findall(phrase)):
+        if i and (word in lex.prepositions or word in _STOPS):
+            break
+        if lex.model_list_words.fullmatch(word):
+            verdict = True
+        elif _noun(word, lex) == "other":
+            verdict = False
+    return verdict
+
+
+def _noun(word: str, lex) -> str | None:
+    for form in (word, word.removesuffix("s"), word.removesuffix("es")):
+        if form in lex.model_nouns:
+            return "model"
+        if form in lex.other_nouns:
+            return "other"
+    return None
+
+
+def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, owned_urls: list[str],
+              sizes: bool, lineage: bool, lex) -> Evidence:
+    """What the entry says about itself, whatever surrounds it."""
+    ev = Evidence()
+    label = names[0].label
+    if versioned(label):
+        ev.add("versioned name", 1)
+    if reads_as_title(label, lex):
+        ev.add("name reads as a title", -2)
+    name_words = {w.lower() for w in N.name_tokens(label)}
+    if name_words & lex.method_name_words:
+        ev.add("name says method", -2)
+    if lex.resource_words.search(label):
+        ev.add("name says resource", -2)
+    if any(re.search(r"(?:gpt|lm)$", t, re.I) for t in N.name_tokens(label)) and not reads_as_title(label, lex):
+        ev.add("named like a model", 1)
+    noun = head_noun(first_clause(desc), lex)
+    if noun == "model":
+        ev.add("described as a model", 2)
+    elif noun == "other":
+        ev.add("described as no model", -2)
+    if sizes:
+        ev.add("sizes", 2)
+    if any(_model_repo(u) for u in owned_urls):
+        ev.add("model repository", 2)
+    if lineage:
+        ev.add("built on a model", 1)
+    if title_url and F.host(title_url) in lex.post_hosts:
+        ev.add("a post about it", -1)
+    return ev
+
+
+def _model_repo(url: str) -> bool:
+    """A Hugging Face model repository (not a Space, dataset, blog or paper page)."""
+    return F.host(url) == "huggingface.co" and F.repository(url) is not None
+
+
+def context(*, maker: bool, products: bool, model_list: bool, siblings: float | None) -> Evidence:
+    """What surrounds the entry: its maker, a heading or group that lists models, its siblings."""
+    ev = Evidence()
+    if maker and not products:
+        ev.add("in a maker's list", 2)
+    if products:
+        ev.add("in a products section", -1)
+    if model_list:
+        ev.add("in a list of models", 1)
+    if siblings is not None:
+        if siblings >= 0.5:
+            ev.add("beside models", 1)
+        elif siblings <= 0.25:
+            ev.add("beside non-models", -1)
+    return ev

@@ -1,0 +1,143 @@
+"""Organisations from the catalog's structure: who made the entries under a group or heading.
+
+A maker is named by a bullet that heads a group of entries ("- Meta" with
+numbered models below), by a heading of any level ("#### **OpenAI**"), by a
+products or roadmap heading ("OpenAI Products", "OpenAI's roadmap"), or in
+prose ("... model by Acme AI", "Acme's latest model"). A name the curated
+lexicon knows is a maker at once; another name is one when the structure
+says so: its entries are models (decided by the caller, from their evidence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from llmkg.ingest import names as N
+from llmkg.keys import key
+
+_ORG_NAME = r"[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3}"
+# Stated developers beside the group's: "LLM from Google DeepMind", "developed by X".
+STATED_ORG = re.compile(rf"\b(?:developed|created|built|trained)\s+by\s+(?:the\s+)?({_ORG_NAME})"
+                        rf"|\b(?:LLMs?|models?)\s+(?:from|by)\s+({_ORG_NAME})")
+# Organisations named in prose: "In collaboration with NASA", "Upstage's 70B Language Model".
+_PROSE_ORG = re.compile(rf"\b(?i:in collaboration with|in partnership with|jointly with)\s+(?:the\s+)?({_ORG_NAME})"
+                        r"|(?<![\w.\-])([A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+)?)'s\s+"
+                        r"(?:[\w.\-]+\s+){0,3}?(?i:language\s+|foundation\s+)?(?i:model|LLM)s?\b")
+_ORG_VERBS = re.compile(r"\b(?:developed|created|released|built|trained|made|published|from)\s+by\s+"
+                        r"([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
+                        r"|\b(?:LLM|model|models)\s+(?:from|by)\s+([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
+                        r"|([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,2})\s+(?:is releasing|released|releases)\b")
+
+
+def prose_organizations(text: str) -> list[tuple[str, int]]:
+    """(name, offset) of organisations the prose names as makers or partners."""
+    out = []
+    for m in _PROSE_ORG.finditer(text):
+        name = (m.group(1) or m.group(2)).strip()
+        name = re.split(r"\s+(?:and|is|are|has|to)\b", name)[0].strip(" ,.")
+        if name[:1].isupper() and not re.search(r"\d", name):
+            out.append((name, m.start(1) if m.group(1) else m.start(2)))
+    return out
+
+
+def known_in(candidates: list[str], lex) -> str | None:
+    """The first candidate phrase (or its longest leading words) the lexicon knows."""
+    for candidate in candidates:
+        ws = N.words(candidate)
+        for n in range(len(ws), 0, -1):
+            org = lex.organization(" ".join(ws[:n]))
+            if org:
+                return org.name
+    return None
+
+
+def org_from_text(desc: str, lex) -> str | None:
+    """A known maker the description names first: "AI21's ...", "dolly: Databricks", "Microsoft TaskMatrix"."""
+    desc = desc.lstrip(" :-")
+    m = re.match(r"([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?)'s\b", desc)
+    candidates = [m.group(1)] if m else []
+    first = re.match(r"([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2})\s*(?:[,.]|$)", desc)
+    if first:
+        candidates.append(first.group(1))
+    lead = N.words(desc)[:1]
+    if lead:
+        candidates.append(lead[0])
+    for m in _ORG_VERBS.finditer(desc):
+        candidates.append(next(g for g in m.groups() if g))
+    return known_in(candidates, lex)
+
+
+def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, int, bool]]:
+    """(name, offset, known) of developers the text states: known names after "from"/"by", partners."""
+    out = []
+    for m in STATED_ORG.finditer(desc):
+        candidate = next(g for g in m.groups() if g)
+        known = known_in([candidate], lex)
+        if known:
+            out.append((known, m.start(), True))
+    for name, at in prose_organizations(desc):
+        known = lex.organization(name)
+        if key(name) not in own_names:
+            out.append((known.name if known else name, at, bool(known)))
+    return out
+
+
+@dataclass(frozen=True)
+class Maker:
+    """What a group bullet or a heading says about the entries under it."""
+
+    name: str
+    known: bool  # in the lexicon: a maker whatever its entries are
+    products: bool  # "OpenAI Products": a maker, but its entries are products unless they say otherwise
+
+
+def plain_label(text: str) -> str:
+    """A heading's or group's words without emphasis, emoji, trailing colon or parentheses."""
+    text = N.strip_symbols(re.sub(r"[*_`]+", "", text))
+    return re.sub(r"\s+", " ", text).strip().rstrip(".:").strip()
+
+
+def org_like(label: str, lex) -> bool:
+    """A short proper name: capitalised words, no topic, method or generic words."""
+    ws = N.words(label)
+    if not ws or len(ws) > 3 or not label[:1].isupper():
+        return False
+    lowered = {w.lower() for w in ws}
+    if lowered & (lex.function_words | lex.method_name_words | lex.other_nouns | lex.generic_name_words):
+        return False
+    if lex.topic_words.search(label) or lex.model_list_words.search(label) or lex.resource_words.search(label):
+        return False
+    return all(w[:1].isupper() or re.search(r"\d", w) for w in ws)
+
+
+def maker_of(label: str, lex) -> Maker | None:
+    """The maker a group label or heading names, if it can name one.
+
+    'Meta (aka. Facebook)' -> Meta (known); 'OpenAI Products' -> OpenAI
+    (products); 'Moonshot AI' -> a possible maker (unknown until its entries
+    are seen). None when the label cannot be a maker's name.
+    """
+    label = plain_label(label)
+    bare = N.strip_parens(label)
+    org = lex.organization(bare)
+    if org:
+        return Maker(org.name, True, False)
+    m = re.match(r"^(.+?)(?:'s)?\s+(\w+)$", bare)
+    if m and lex.product_words.fullmatch(m.group(2)):
+        owner = lex.organization(m.group(1))
+        if owner or org_like(m.group(1), lex):
+            return Maker(owner.name if owner else m.group(1), bool(owner), True)
+    if org_like(bare, lex):
+        return Maker(bare, False, False)
+    return None
+
+
+def aliases_of(label: str, name: str) -> list[str]:
+    """Other spellings a group label gives its maker: 'Meta (aka. Facebook)' -> Facebook."""
+    label = plain_label(label)
+    out = []
+    for alias in [N.strip_parens(label), *re.findall(r"\((?:aka\.?\s*)?([^)]+)\)", label)]:
+        if alias != name and alias.strip():
+            out.append(alias.strip())
+    return out
