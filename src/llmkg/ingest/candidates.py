@@ -47,11 +47,16 @@ def read_candidates(ex, index: int, item: Item) -> list:
                 _makers_named(ex, item, seg, start, org_in_title)
                 continue
             names, title_link, org_in_title = listed, None, None
+        opening = _model_opening(ex.lex, names, desc)
+        if opening:  # "[Mixture of experts models](...): Mixtral 8x7B: Sparse ..."
+            names, title_link = [opening], None
         owned = [lk.url for lk in owned_links(ex.lex, links, title_link) if not lk.url.startswith("#")]
         title_url = title_link.url if title_link and not title_link.url.startswith("#") else None
         own_names = {t for n in names for t in N.name_tokens(n.label)}
+        lead = seg[:title_link.start - start] if title_link else ""
+        subtitle = N.strip_symbols(title_link.text).partition(":")[2] if title_link else ""
         own = E.intrinsic(names, seg, desc, title_url, owned, attached_sizes(seg, own_names),
-                          bool(ex.lex.lineage_re.search(desc)), ex.lex)
+                          bool(ex.lex.lineage_re.search(desc)), ex.lex, lead=lead, subtitle=subtitle)
         out.append(Candidate(index, item, start, end, links, names, title_link, desc_at, org_in_title, own))
     return out
 
@@ -62,6 +67,8 @@ def decide(ex, candidates: list) -> None:
     contexts = {}
     for c in candidates:
         lists[_list_of(c.item)].append(c)
+        if c.item.parent is not None:  # nested entries stand in their heading's list too
+            lists[("heading", c.item.headings[-1].line if c.item.headings else 0)].append(c)
         contexts[id(c)] = ex._context(c.item)
 
     def base(c) -> int:
@@ -87,11 +94,23 @@ def decide(ex, candidates: list) -> None:
         _makers_named(ex, c.item, c.seg, c.start, c.org_in_title)
 
 
+def _model_opening(lex, names: list[N.Name], desc: str) -> N.Name | None:
+    """A versioned model name that opens the description of an entry titled like a
+    topic ('Mixture of experts models: Mixtral 8x7B: ...'): the entry is about it."""
+    if not (E.reads_as_title(names[0].label, lex) or lex.resource_words.search(names[0].label)):
+        return None
+    m = re.match(r"\W*([A-Z][\w.\-]*(?:\s+[\w.\-]+){0,2}?)\s*:", desc)
+    if m and E.versioned(m.group(1)) and N.looks_like_name(m.group(1), strict=True):
+        return N.Name(m.group(1))
+    return None
+
+
 def _list_of(item: Item) -> tuple:
-    """The list an entry stands in: its parent item, or its heading and depth."""
-    if item.parent is not None:
+    """The list an entry stands in: its parent's children, or all entries under its heading
+    (the top of a list of makers stands beside the makers' models)."""
+    if item.parent is not None and item.depth > 1:
         return ("item", item.parent)
-    return ("heading", item.headings[-1].line if item.headings else 0, item.depth)
+    return ("heading", item.headings[-1].line if item.headings else 0)
 
 
 def _unnamed(ex, item: Item, seg: str, start: int, links: list[Link]) -> None:

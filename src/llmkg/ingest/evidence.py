@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from llmkg.ingest import facts as F
 from llmkg.ingest import names as N
+from llmkg.keys import key
 
 # A Model needs this much; an entry between UNSURE and MODEL is reported, not emitted.
 MODEL = 2
@@ -24,6 +25,8 @@ UNSURE = 1
 
 _WORD = re.compile(r"[A-Za-z][\w\-+.']*")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+# 'BioGPT', 'SaulLM', 'StreamingLLM': a coined word ending in GPT or LM (not the bare word)
+_MODEL_LIKE_TOKEN = re.compile(r"^[a-z][\w.]*(?:gpt|lm)$")
 # Words that end a clause's first noun phrase: its verb, a relative pronoun, a conjunction.
 _STOPS = {"is", "are", "was", "were", "be", "can", "could", "will", "that", "which", "who", "where",
           "and", "or", "but", "to", "has", "have", "uses", "using", "used", "designed", "built",
@@ -86,6 +89,10 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
         if word in _GROUPS and i + 1 < len(words) and words[i + 1] == "of" and \
                 any(_noun(w, lex) == "model" for w in words[i + 2:i + 5]):
             return "model"
+        # "a version of GPT-4 fine-tuned to ...": a model made from a model
+        if word in ("version", "variant") and i + 2 < len(words) and words[i + 1] == "of" and \
+                versioned(words[i + 2]):
+            return "model"
         if i and (word in lex.prepositions or word in _STOPS):
             break
         verdict = _noun(word, lex) or verdict
@@ -123,8 +130,10 @@ def _noun(word: str, lex) -> str | None:
 
 
 def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, owned_urls: list[str],
-              sizes: bool, lineage: bool, lex) -> Evidence:
-    """What the entry says about itself, whatever surrounds it."""
+              sizes: bool, lineage: bool, lex, *, lead: str = "", subtitle: str = "") -> Evidence:
+    """What the entry says about itself, whatever surrounds it. `lead` is text before
+    the entry's name ("Math solving optimized LLM [WizardMath]"), `subtitle` what its
+    title link says after the name ("Tina: Tiny Reasoning Models via LoRA")."""
     ev = Evidence()
     label = names[0].label
     if versioned(label):
@@ -134,11 +143,17 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
     name_words = {w.lower() for w in N.name_tokens(label)}
     if name_words & lex.method_name_words:
         ev.add("name says method", -2)
+    if name_words & lex.product_name_words:
+        ev.add("name says product", -2)
     if lex.resource_words.search(label):
         ev.add("name says resource", -2)
-    if any(re.search(r"(?:gpt|lm)$", t, re.I) for t in N.name_tokens(label)) and not reads_as_title(label, lex):
+    if any(_MODEL_LIKE_TOKEN.search(t) and t not in lex.model_nouns for t in name_words) \
+            and not reads_as_title(label, lex):
         ev.add("named like a model", 1)
-    noun = head_noun(first_clause(desc), lex)
+    noun = head_noun(_after_own_name(first_clause(desc), names), lex) or head_noun(lead, lex) \
+        or head_noun(subtitle, lex)
+    if re.match(r"\W*(?:fine-?tuned|trained|pre-?trained|instruction-tuned|distilled)\b", desc, re.I):
+        ev.add("trained", 1)
     if noun == "model":
         ev.add("described as a model", 2)
     elif noun == "other":
@@ -154,6 +169,15 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
     return ev
 
 
+def _after_own_name(clause: str, names: list[N.Name]) -> str:
+    """'ScreenAI, a model designed for ...' -> 'a model designed for ...': the entry's own
+    name opening its description says nothing about what it is."""
+    m = re.match(r"\W*([\w.\-]+(?:\s+[\w.\-]+){0,2}?)\s*(?:,|\bis\b)\s*", clause)
+    if m and any(key(m.group(1)) == key(n.label) for n in names):
+        return clause[m.end():]
+    return clause
+
+
 def _model_repo(url: str) -> bool:
     """A Hugging Face model repository (not a Space, dataset, blog or paper page)."""
     return F.host(url) == "huggingface.co" and F.repository(url) is not None
@@ -162,10 +186,8 @@ def _model_repo(url: str) -> bool:
 def context(*, maker: bool, products: bool, model_list: bool, siblings: float | None) -> Evidence:
     """What surrounds the entry: its maker, a heading or group that lists models, its siblings."""
     ev = Evidence()
-    if maker and not products:
-        ev.add("in a maker's list", 2)
-    if products:
-        ev.add("in a products section", -1)
+    if maker:  # a products section still names the maker of what it lists
+        ev.add("in a maker's list", 1 if products else 2)
     if model_list:
         ev.add("in a list of models", 1)
     if siblings is not None:

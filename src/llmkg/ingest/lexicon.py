@@ -65,6 +65,10 @@ class Lexicon:
         self.model_nouns = {w.lower() for w in ev["model_nouns"]}
         self.other_nouns = {w.lower() for w in ev["other_nouns"]}
         self.method_name_words = {w.lower() for w in ev["method_name_words"]}
+        self.product_name_words = {w.lower() for w in ev["product_name_words"]}
+        self.name_document_words = re.compile(
+            r"\s+(?:" + "|".join(re.escape(w) for w in sorted(ev["name_document_words"], key=len, reverse=True))
+            + r")$", re.I)
         self.function_words = {w.lower() for w in ev["function_words"]}
         self.prepositions = {w.lower() for w in ev["prepositions"]}
         self.post_hosts = {h.lower() for h in ev["post_hosts"]}
@@ -92,7 +96,9 @@ class Lexicon:
         return self._arch_by_key.get(key(name))
 
     def is_generic_link(self, text: str) -> bool:
-        text = text.strip().lower()
+        from llmkg.ingest.names import strip_symbols
+
+        text = strip_symbols(text).strip().lower()  # "ref📑" is "ref"
         return text in self.generic_links or not re.search(r"[a-z0-9]", text)
 
 

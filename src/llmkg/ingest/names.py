@@ -96,6 +96,9 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if inner is not None and len(words(inner[1])) <= 3:
         title = inner[0]
         aliases.append(inner[1])
+    document = lexicon.name_document_words.search(title)
+    if document and re.search(r"\d", title[:document.start()]):
+        title = title[:document.start()]  # "o3-mini system card" is about o3-mini
     ws = words(title)
     for n in (2, 1):  # "Huggingface StarCoder": the organisation, then the name
         if len(ws) > n and lexicon.organization(" ".join(ws[:n])):
@@ -193,7 +196,11 @@ def name_phrases(text: str, first_token: str):
     for m in _WORD_TOKEN.finditer(text):
         if not m.group(0).lower().startswith(first):
             continue
-        kept, end = [m.group(0)], m.end()
+        first_token = m.group(0).rstrip(".")
+        kept, end = [first_token], m.start() + len(first_token)
+        if first_token != m.group(0):  # "MAI-1-preview. Microsoft ...": a sentence ends here
+            yield first_token, m.start(), end
+            continue
         while (tok := _NEXT_TOKEN.match(text, end)) is not None:
             bare = tok.group(1).rstrip(".")
             if not (bare[:1].isupper() or _DIGIT.search(bare) or bare.lower() in NAME_MODIFIERS):
