@@ -82,7 +82,7 @@ def decide(ex, candidates: list) -> None:
         siblings = [o for o in lists[_list_of(c.item)] if o is not c]
         share = sum(bases[id(o)] >= E.MODEL for o in siblings) / len(siblings) if len(siblings) >= 2 else None
         verdict = c.own.plus(E.context(maker=bool(ctx.org), products=ctx.products,
-                                       model_list=ctx.model_list, siblings=share))
+                                       model_list=ctx.model_list, siblings=share, own=c.own.score))
         if verdict.score >= E.MODEL:
             EntryFacts(ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title).emit()
             continue

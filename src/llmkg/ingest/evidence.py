@@ -59,8 +59,13 @@ def versioned(name: str) -> bool:
 
 
 def reads_as_title(name: str, lex) -> bool:
-    """'Chain of Draft', 'Large Language Models as Optimizers': a phrase with function words."""
+    """'Chain of Draft', 'Large Language Models as Optimizers', 'Simplifying Transformer
+    Blocks', 'LLMs Represent Space': a phrase, not a name. A name does not open with a
+    gerund or with the bare word for a model, nor hold function words."""
     ws = [w.lower() for w in N.words(name)]
+    if len(ws) >= 2 and (ws[0].endswith("ing") and ws[0] not in N.NAME_MODIFIERS
+                         or ws[0].removesuffix("s") in lex.model_nouns):
+        return True
     return len(ws) >= 3 and any(w in lex.function_words for w in ws[1:])
 
 
@@ -150,8 +155,12 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
     if any(_MODEL_LIKE_TOKEN.search(t) and t not in lex.model_nouns for t in name_words) \
             and not reads_as_title(label, lex):
         ev.add("named like a model", 1)
-    noun = head_noun(_after_own_name(first_clause(desc), names), lex) or head_noun(lead, lex) \
-        or head_noun(subtitle, lex)
+    # the description, the words before the name and the title's subtitle each may say
+    # what the entry is; when they disagree ("a 4-bit quantized language model" for a
+    # paper subtitled "Efficient Finetuning of Quantized LLMs") they say nothing
+    said = {head_noun(_after_own_name(first_clause(desc), names), lex), head_noun(lead, lex),
+            head_noun(subtitle, lex)} - {None}
+    noun = said.pop() if len(said) == 1 else None
     if re.match(r"\W*(?:fine-?tuned|trained|pre-?trained|instruction-tuned|distilled)\b", desc, re.I):
         ev.add("trained", 1)
     if noun == "model":
@@ -183,8 +192,12 @@ def _model_repo(url: str) -> bool:
     return F.host(url) == "huggingface.co" and F.repository(url) is not None
 
 
-def context(*, maker: bool, products: bool, model_list: bool, siblings: float | None) -> Evidence:
-    """What surrounds the entry: its maker, a heading or group that lists models, its siblings."""
+def context(*, maker: bool, products: bool, model_list: bool, siblings: float | None,
+            own: int = 0) -> Evidence:
+    """What surrounds the entry: its maker, a heading or group that lists models, its siblings.
+
+    Siblings that are no models weigh only against an entry whose own evidence is
+    short of a Model's: a research list may name one model among many papers."""
     ev = Evidence()
     if maker:  # a products section still names the maker of what it lists
         ev.add("in a maker's list", 1 if products else 2)
@@ -193,6 +206,6 @@ def context(*, maker: bool, products: bool, model_list: bool, siblings: float | 
     if siblings is not None:
         if siblings >= 0.5:
             ev.add("beside models", 1)
-        elif siblings <= 0.25:
+        elif siblings <= 0.25 and own < MODEL:
             ev.add("beside non-models", -1)
     return ev

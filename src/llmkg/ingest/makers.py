@@ -104,7 +104,7 @@ def org_like(label: str, lex) -> bool:
     if not ws or len(ws) > 3 or not label[:1].isupper():
         return False
     lowered = {w.lower() for w in ws}
-    if lowered & (lex.function_words | lex.method_name_words | lex.other_nouns | lex.generic_name_words):
+    if lowered & (lex.function_words | lex.method_name_words | lex.other_nouns | lex.product_name_words):
         return False
     if lex.topic_words.search(label) or lex.model_list_words.search(label) or lex.resource_words.search(label):
         return False
