@@ -123,8 +123,9 @@ def maker_of(label: str, lex) -> Maker | None:
     org = lex.organization(bare)
     if org:
         return Maker(org.name, True, False)
-    m = re.match(r"^(.+?)(?:'s)?\s+(\w+)$", bare)
-    if m and lex.product_words.fullmatch(m.group(2)):
+    # "OpenAI Products", "OpenAI's Roadmap and Products": a maker, then only product words
+    m = re.match(r"^(.+?)(?:'s)?\s+((?:\w+\s+(?:and|&)\s+)?\w+)$", bare)
+    if m and all(lex.product_words.fullmatch(w) for w in re.split(r"\s+(?:and|&)\s+", m.group(2))):
         owner = lex.organization(m.group(1))
         if owner or org_like(m.group(1), lex):
             return Maker(owner.name if owner else m.group(1), bool(owner), True)

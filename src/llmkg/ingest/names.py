@@ -19,7 +19,9 @@ MAX_NAME_WORDS = 5
 NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "flash", "lite",
                   "micro", "vision", "instruct", "chat", "base", "reasoning", "thinking", "turbo",
                   "ultra", "max", "omni", "coder", "math", "audio", "preview", "experimental",
-                  "multimodal", "moe", "vl"}
+                  "multimodal", "moe", "vl", "dense", "sparse"}
+# 'R1', '3n', 'V3': a version alone, after a family's full name
+_SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
 _AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[bmtk]|a\d+(?:\.\d+)?b|\d+x\d+b)$", re.I)
 
@@ -88,14 +90,17 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     rest = title[m.end():].removesuffix(")") if m else ""
     if rest.strip() and ")" not in rest:  # "TaskMatrix, aka. VisualChatGPT", "LLaVA-CoT (FKA. LLaVA-o1)"
         title, aliases = title[:m.start()].rstrip(" \t,(").strip(), [rest.strip()]
-    m = re.match(r"^([\w.\-]+)/([\w.\-()]+)$", title)
-    if m:  # "facebookresearch/ImageBind": a repository path used as a name
+    m = re.match(r"^([\w.\-]+)\s*/\s*([\w.\-()]+)$", title)
+    if m and (not re.search(r"\d", m.group(1)) or lexicon.organization_of_owner(m.group(1))):
+        # "facebookresearch/ImageBind": a repository path used as a name (not "o3/o4-mini")
         aliases.append(title)
         title = m.group(2)
     inner = _closing_parenthesis(title)
     if inner is not None and len(words(inner[1])) <= 3:
         title = inner[0]
-        aliases.append(inner[1])
+        # "Qwen3 (MoE)", "Qwen3 (Dense)": a qualifier of the one model, not another name
+        if not (inner[1].lower() in NAME_MODIFIERS or lexicon.architecture(inner[1])):
+            aliases.append(inner[1])
     document = lexicon.name_document_words.search(title)
     if document and re.search(r"\d", title[:document.start()]):
         title = title[:document.start()]  # "o3-mini system card" is about o3-mini
@@ -111,9 +116,10 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if len(parts) > 1 and all(len(words(p)) <= 4 for p in parts):
         names = []
         for part in parts:
-            if part[:1].islower() and names and " " not in part:
-                # "Phi-4-multimodal / mini": the family stem is implied
-                stem = re.sub(r"[-\s][^-\s]+$", "", names[0].label)
+            stem = re.sub(r"[-\s][^-\s]+$", "", names[0].label) if names else ""
+            if stem != (names[0].label if names else "") and " " not in part and (
+                    part[:1].islower() and not re.search(r"\d", part) or _SHORT_VERSION.match(part)):
+                # "Phi-4-multimodal / mini", "DeepSeek V3 / R1", "Gemma 3 / 3n": the family stem is implied
                 part = f"{stem}-{part}" if "-" in names[0].label else f"{stem} {part}"
             names.append(Name(part))
         names = _model_halves(names)
