@@ -61,8 +61,8 @@ def read_candidates(ex, index: int, item: Item) -> list:
     return out
 
 
-def decide(ex, candidates: list) -> None:
-    """Weigh each candidate with its surroundings and emit what it is."""
+def weigh(ex, candidates: list) -> list:
+    """(candidate, context, verdict) for each candidate: its own evidence and its surroundings'."""
     lists: dict[tuple, list] = defaultdict(list)
     contexts = {}
     for c in candidates:
@@ -71,18 +71,23 @@ def decide(ex, candidates: list) -> None:
             lists[("heading", c.item.headings[-1].line if c.item.headings else 0)].append(c)
         contexts[id(c)] = ex._context(c.item)
 
-    def base(c) -> int:
+    def around(c, share, own):
         ctx = contexts[id(c)]
-        return c.own.score + E.context(maker=bool(ctx.org), products=ctx.products,
-                                       model_list=ctx.model_list, siblings=None).score
+        return E.context(maker=bool(ctx.org), products=ctx.products, model_list=ctx.model_list,
+                         siblings=share, own=own)
 
-    bases = {id(c): base(c) for c in candidates}
+    bases = {id(c): c.own.score + around(c, None, 0).score for c in candidates}
+    out = []
     for c in candidates:
-        ctx = contexts[id(c)]
         siblings = [o for o in lists[_list_of(c.item)] if o is not c]
         share = sum(bases[id(o)] >= E.MODEL for o in siblings) / len(siblings) if len(siblings) >= 2 else None
-        verdict = c.own.plus(E.context(maker=bool(ctx.org), products=ctx.products,
-                                       model_list=ctx.model_list, siblings=share, own=c.own.score))
+        out.append((c, contexts[id(c)], c.own.plus(around(c, share, c.own.score))))
+    return out
+
+
+def decide(ex, candidates: list) -> None:
+    """Weigh each candidate with its surroundings and emit what it is."""
+    for c, ctx, verdict in weigh(ex, candidates):
         if verdict.score >= E.MODEL:
             EntryFacts(ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title).emit()
             continue

@@ -30,7 +30,9 @@ _MODEL_LIKE_TOKEN = re.compile(r"^[a-z][\w.]*(?:gpt|lm)$")
 # Words that end a clause's first noun phrase: its verb, a relative pronoun, a conjunction.
 _STOPS = {"is", "are", "was", "were", "be", "can", "could", "will", "that", "which", "who", "where",
           "and", "or", "but", "to", "has", "have", "uses", "using", "used", "designed", "built",
-          "trained", "based", "achieves", "allows", "enables", "provides", "supports", "outperforms"}
+          "trained", "achieves", "allows", "enables", "provides", "supports", "outperforms"}
+_QUESTIONS = {"how", "what", "why", "when", "where", "which", "who", "does", "do", "is", "are", "can"}
+_ADJECTIVAL = {"based", "powered", "driven", "like", "style", "specific", "native", "generated", "agnostic"}
 _GROUPS = {"collection", "family", "suite", "series", "set", "range", "line", "lineup"}
 
 
@@ -86,8 +88,8 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
     """
     phrase = re.split(r"[,;:(]|\s-\s", clause, maxsplit=1)[0]
     words = [w.lower().strip(".'") for w in _WORD.findall(phrase)][:limit]
-    if words and words[0].endswith("ing") and not _noun(words[0], lex):
-        return None
+    if words and (words[0].endswith("ing") and _noun(words[0], lex) != "model" or words[0] in _QUESTIONS):
+        return None  # "Training LLMs to ...", "How Increasing Input Tokens Impacts LLM ...": no name for it
     verdict = None
     for i, word in enumerate(words):
         # "a collection of models", "a family of LLMs": the models are the subject
@@ -100,6 +102,8 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
             return "model"
         if i and (word in lex.prepositions or word in _STOPS):
             break
+        if i + 1 < len(words) and words[i + 1] in _ADJECTIVAL:
+            continue  # "LLM based reasoning", "LLM-powered": the noun qualifies another
         verdict = _noun(word, lex) or verdict
     return verdict
 
