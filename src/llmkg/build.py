@@ -97,7 +97,7 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
                 report.problems.extend(extraction.problems)
                 report.resources += extraction.resources
     with clock.stage("resolve"):
-        return resolve(records, lexicon)
+        return resolve(records, lexicon, doubts=report.problems)
 
 
 STORE_BATCH = 100_000  # quads per bulk load (~18 MB of text); 50K-500K load alike, 500K costs ~0.45 GB more RSS

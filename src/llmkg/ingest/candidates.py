@@ -18,6 +18,7 @@ from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import EntryFacts, attached_sizes, owned_links
 from llmkg.ingest.parse import Item, Link
+from llmkg.ingest.records import Problem
 from llmkg.keys import key
 
 
@@ -88,14 +89,21 @@ def weigh(ex, candidates: list) -> list:
 def decide(ex, candidates: list) -> None:
     """Weigh each candidate with its surroundings and emit what it is."""
     for c, ctx, verdict in weigh(ex, candidates):
+        facts = (ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title)
         if verdict.score >= E.MODEL:
-            EntryFacts(ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title).emit()
+            EntryFacts(*facts).emit()
             continue
+        doubt = None
         if verdict.score >= E.UNSURE:
-            ex._problem(c.item.line_at(c.start), f"not sure '{c.names[0].label}' is a model "
-                        f"({verdict.why()}), left out", c.seg)
+            doubt = Problem(ex.cat.name, c.item.line_at(c.start), f"not sure '{c.names[0].label}' is a model "
+                            f"({verdict.why()}), left out", c.seg.strip())
         else:
             ex.out.resources += 1
+        if E.plausible_name(c.own):
+            # a model if the catalog proves it elsewhere ("[Gemini](...) [06 Dec 2023]" in a survey)
+            EntryFacts(*facts, tentative=True, doubt=doubt).emit()
+        elif doubt is not None:
+            ex.out.problems.append(doubt)
         _makers_named(ex, c.item, c.seg, c.start, c.org_in_title)
 
 

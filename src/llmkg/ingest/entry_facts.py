@@ -22,7 +22,9 @@ _SENTENCE_END = re.compile(r"\.\s|;\s|\.$")
 
 
 class EntryFacts:
-    def __init__(self, ex, item, ctx, names, seg, offset, links, title_link, org_in_title):
+    def __init__(self, ex, item, ctx, names, seg, offset, links, title_link, org_in_title,
+                 *, tentative: bool = False, doubt=None):
+        self.tentative, self.doubt = tentative, doubt
         self.ex, self.item, self.ctx = ex, item, ctx
         self.names, self.seg, self.offset = names, seg, offset
         self.links, self.title_link, self.org_in_title = links, title_link, org_in_title
@@ -58,7 +60,7 @@ class EntryFacts:
         claimed = [(start, end) for _, start, end in variants]
         family = []
         for name in self.names:
-            record = self.ex._record("model", name.label, self.line(0), aliases=list(name.aliases))
+            record = self._model(name.label, self.line(0), aliases=list(name.aliases))
             family.append(record)
             self._shared(record, date, orgs, section, architectures)
             if self.list_mode and name.end > name.start:
@@ -72,10 +74,16 @@ class EntryFacts:
             for record in family:
                 self._sizes(record, self.seg, 0, len(self.seg), owner=record.name, skip=claimed)
         for phrase, start, end in variants:
-            record = self.ex._record("model", phrase, self.line(start))
+            record = self._model(phrase, self.line(start))
             record.add("variantOf", _ref(family[0]), self.line(start))
             self._shared(record, date, orgs, section, architectures)
             self._sizes(record, self.seg, start, end, owner=phrase)
+
+    def _model(self, name: str, line: int, **kw):
+        record = self.ex._record("model", name, line, tentative=self.tentative, **kw)
+        if self.doubt is not None:
+            record.doubt, self.doubt = self.doubt, None  # reported once, with the entry's first name
+        return record
 
     # -- facts every model of the segment shares -----------------------------------
     def _shared(self, record, date, orgs, section, architectures) -> None:

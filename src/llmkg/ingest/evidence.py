@@ -191,6 +191,14 @@ def _after_own_name(clause: str, names: list[N.Name]) -> str:
     return clause
 
 
+_NAME_AGAINST = ("name reads as a title", "name says method", "name says product", "name says resource")
+
+
+def plausible_name(own: Evidence) -> bool:
+    """Could the entry's name be a model's? Nothing in the name itself speaks against it."""
+    return not any(reason in _NAME_AGAINST for reason, _ in own.reasons)
+
+
 def _model_repo(url: str) -> bool:
     """A Hugging Face model repository (not a Space, dataset, blog or paper page)."""
     return F.host(url) == "huggingface.co" and F.repository(url) is not None

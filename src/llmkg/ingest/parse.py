@@ -159,25 +159,34 @@ _ATX = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _TOP_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]")
 
 
-def split_text(text: str, *, path: Path | str, lines_per_chunk: int = 4000) -> list[Chunk]:
-    """Cut a large catalog into chunks at top-level block starts, so they parse alike.
+# A section (the text under one heading) longer than this may be cut at its
+# top-level list items too; shorter ones stay whole, so that an entry is
+# always weighed beside all the entries of its list (ingest/candidates.py).
+SECTION_LINES = 20_000
 
-    A cut goes only before an ATX heading or a list item at column 0 that
-    follows a blank, indented or list line (never inside a fenced block, an
-    HTML block or a paragraph), so each chunk's markdown means what it meant
-    in the whole text.
+
+def split_text(text: str, *, path: Path | str, lines_per_chunk: int = 4000) -> list[Chunk]:
+    """Cut a large catalog into chunks at section starts, so they parse and extract alike.
+
+    A cut goes only before an ATX heading (or, in a section of more than
+    SECTION_LINES lines, a list item at column 0) that follows a blank,
+    indented or list line (never inside a fenced block, an HTML block or a
+    paragraph), so each chunk's markdown means what it meant in the whole text.
     """
     lines = text.split("\n")
     chunks: list[Chunk] = []
     stack: list[Heading] = []
-    start, start_stack, fenced = 0, (), False
+    start, start_stack, fenced, section_start = 0, (), False, 0
     for i, line in enumerate(lines):
         if _FENCE.match(line):
             fenced = not fenced
         if fenced:
             continue
         heading = _ATX.match(line)
-        cut_here = i - start >= lines_per_chunk and (heading or _TOP_ITEM.match(line)) and (
+        if heading:
+            section_start = i
+        long_section = i - section_start >= SECTION_LINES
+        cut_here = i - start >= lines_per_chunk and (heading or long_section and _TOP_ITEM.match(line)) and (
             i > 0 and (not lines[i - 1].strip() or lines[i - 1][:1].isspace()
                        or _TOP_ITEM.match(lines[i - 1]) or _ATX.match(lines[i - 1])))
         if cut_here:

@@ -29,22 +29,6 @@ class Fact:
     line: int
 
 
-@dataclass
-class Record:
-    kind: str  # model | organization | paper | architecture | section
-    name: str
-    line: int
-    catalog: str
-    aliases: list[str] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)
-    identity: str | None = None  # explicit identity key (arXiv id), else key(name)
-
-    def add(self, predicate: str, value, line: int) -> None:
-        fact = Fact(predicate, value, line)
-        if fact not in self.facts:
-            self.facts.append(fact)
-
-
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -55,6 +39,26 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}: {self.text[:70]}"
+
+
+@dataclass
+class Record:
+    kind: str  # model | organization | paper | architecture | section
+    name: str
+    line: int
+    catalog: str
+    aliases: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    identity: str | None = None  # explicit identity key (arXiv id), else key(name)
+    # A model the entry itself does not prove: kept only when another, sure record
+    # names the same model (ingest/resolve.py); `doubt` is reported if it is dropped.
+    tentative: bool = False
+    doubt: Problem | None = None
+
+    def add(self, predicate: str, value, line: int) -> None:
+        fact = Fact(predicate, value, line)
+        if fact not in self.facts:
+            self.facts.append(fact)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from llmkg.ingest import names as N
 from llmkg.keys import key
 from llmkg.ingest.lexicon import Lexicon, load_lexicon
-from llmkg.ingest.records import Record, Ref
+from llmkg.ingest.records import Problem, Record, Ref
 
 Source = tuple[str, int]  # (catalog file name, line)
 
@@ -39,6 +39,7 @@ class Entity:
     alt_labels: set[str] = field(default_factory=set)
     sources: set[Source] = field(default_factory=set)
     facts: dict[tuple[str, object], set[Source]] = field(default_factory=dict)
+    weak: set[tuple[str, object]] = field(default_factory=set)  # facts only tentative records state
 
     @property
     def target(self) -> Target:
@@ -72,8 +73,36 @@ def catalog_slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-").lower() or "catalog"
 
 
-def resolve(records: list[Record], lexicon: Lexicon | None = None) -> list[Entity]:
-    return _Resolver(lexicon or load_lexicon()).run(records)
+def resolve(records: list[Record], lexicon: Lexicon | None = None, *,
+            doubts: list[Problem] | None = None) -> list[Entity]:
+    """One entity per real thing. Tentative model records join only a model that
+    a sure record names; the doubts of the others go to `doubts`."""
+    return _Resolver(lexicon or load_lexicon()).run(_settled(records, doubts))
+
+
+def _settled(records: list[Record], doubts: list[Problem] | None) -> list[Record]:
+    """The sure records and the tentative ones whose model a sure record names."""
+    if not any(r.tentative for r in records):
+        return records
+    keys = _Keys()
+    sure: set[str] = set()
+    for record in records:
+        if record.kind == "model" and not record.tentative:
+            own = key(record.name)
+            for alias in record.aliases:
+                if key(alias):
+                    keys.union(own, key(alias))
+            sure.add(own)
+    roots = {keys.find(k) for k in sure if k}
+    kept = []
+    for record in records:
+        if not record.tentative:
+            kept.append(record)
+        elif key(record.name) and keys.find(key(record.name)) in roots:
+            kept.append(record)
+        elif record.doubt is not None and doubts is not None:
+            doubts.append(record.doubt)
+    return kept
 
 
 class _Resolver:
@@ -136,7 +165,12 @@ class _Resolver:
                     if target is entity:
                         continue  # "Llama ... built on the Llama": no self-lineage
                     value = target.target
-                entity.facts.setdefault((fact.predicate, value), set()).add((record.catalog, fact.line))
+                fact_key = (fact.predicate, value)
+                if record.tentative and fact_key not in entity.facts:
+                    entity.weak.add(fact_key)
+                elif not record.tentative:
+                    entity.weak.discard(fact_key)
+                entity.facts.setdefault(fact_key, set()).add((record.catalog, fact.line))
         for entity in self.entities.values():
             _keep_earliest(entity)
             entity.alt_labels.discard(entity.label)
@@ -171,6 +205,11 @@ class _Resolver:
 def _keep_earliest(entity: Entity) -> None:
     for predicate in SINGLE_VALUED:
         values = [value for (p, value) in entity.facts if p == predicate]
+        sure = [v for v in values if (predicate, v) not in entity.weak]
+        if sure and len(sure) < len(values):  # a passing mention's date yields to the entry's own
+            for value in set(values) - set(sure):
+                del entity.facts[(predicate, value)]
+            values = sure
         if len(values) > 1:
             # the earliest date; at equal start the most precise ("2024-03-28" over "2024-03")
             keep = min(values, key=lambda d: (d.lexical[:len(min(v.lexical for v in values))],
