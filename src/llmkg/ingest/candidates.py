@@ -17,6 +17,7 @@ from llmkg.ingest import facts as F
 from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import EntryFacts, attached_sizes, owned_links
+from llmkg.ingest.mentions import models_named
 from llmkg.ingest.parse import Item, Link
 from llmkg.ingest.records import Problem
 from llmkg.keys import key
@@ -54,11 +55,18 @@ def read_candidates(ex, index: int, item: Item) -> list:
         owned = [lk.url for lk in owned_links(ex.lex, links, title_link) if not lk.url.startswith("#")]
         title_url = title_link.url if title_link and not title_link.url.startswith("#") else None
         own_names = {t for n in names for t in N.name_tokens(n.label)}
+        mentions = models_named(seg)
+        own_keys = {key(n.label) for n in names} | {key(a) for n in names for a in n.aliases}
+        introduced = any(key(m.name) in own_keys for m in mentions)
+        mentions = [m for m in mentions if key(m.name) not in own_keys]
         lead = seg[:title_link.start - start] if title_link else ""
         subtitle = N.strip_symbols(title_link.text).partition(":")[2] if title_link else ""
         own = E.intrinsic(names, seg, desc, title_url, owned, attached_sizes(seg, own_names),
                           bool(ex.lex.lineage_re.search(desc)), ex.lex, lead=lead, subtitle=subtitle)
-        out.append(Candidate(index, item, start, end, links, names, title_link, desc_at, org_in_title, own))
+        if introduced:  # "OpenAI announced their latest image model, DALL-E 3"
+            own.add("introduced as a model", 2)
+        out.append(Candidate(index, item, start, end, links, names, title_link, desc_at, org_in_title, own,
+                             mentions))
     return out
 
 
@@ -99,6 +107,9 @@ def decide(ex, candidates: list) -> None:
                             f"({verdict.why()}), left out", c.seg.strip())
         else:
             ex.out.resources += 1
+        for mention in c.mentions:  # "... GPT-4 Turbo with 128K context, Assistants API ..."
+            named = N.Name(mention.name, start=mention.start, end=mention.end)
+            EntryFacts(ex, c.item, ctx, [named], c.seg, c.start, c.links, c.title_link, None).emit()
         if E.plausible_name(c.own):
             # a model if the catalog proves it elsewhere ("[Gemini](...) [06 Dec 2023]" in a survey)
             EntryFacts(*facts, tentative=True, doubt=doubt).emit()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from llmkg.ingest import evidence as E
 from llmkg.ingest import facts as F
 from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
@@ -18,6 +19,7 @@ from llmkg.ingest.records import Iri, Ref
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
+_OPENS_WITH_BASE = re.compile(r"\W*([A-Z][\w.\-]*(?:\s[\w.\-]+)?)\s+fine-?tuned\s+(?:with|on|for|using|to)\b")
 _SENTENCE_END = re.compile(r"\.\s|;\s|\.$")
 
 
@@ -220,6 +222,10 @@ class EntryFacts:
     # -- lineage ---------------------------------------------------------------------------------------
     def _lineage(self, record, text: str) -> None:
         own = key(record.name)
+        # "ChatGPT: GPT-3 fine-tuned with RLHF": the base model opens the description
+        m = _OPENS_WITH_BASE.match(text, self.desc_at)
+        if m and key(m.group(1)) != own and E.versioned(m.group(1)):
+            record.add("fineTunedFrom", Ref("model", N.drop_size_suffix(m.group(1))), self.line(m.start(1)))
         for m in self.lex.lineage_re.finditer(text):
             prop = self.lex.lineage[m.group(0).lower()]
             rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", text[m.end():])
@@ -231,6 +237,7 @@ class EntryFacts:
 def _named_list(text: str) -> list[str]:
     """'Llama 2, free for ...' -> ['Llama 2']; 'SigLIP, Phi-1.5, LLaVA dataset' -> ['SigLIP', 'Phi-1.5']."""
     out = []
+    text = re.sub(r"^\s*[\w.\-]+/(?=[\w.\-]+)", "", text)  # "mistralai/Mistral-7B-v0.1": the repo names it
     for part in re.split(r",\s*|\s+and\s+", text.strip(), maxsplit=6):
         phrase = next((p for p, s, _ in N.name_phrases(part, part[:1]) if s == 0), None) if part else None
         if not phrase or not phrase[:1].isupper() and not re.search(r"\d", phrase[:4]):

@@ -65,6 +65,7 @@ class Candidate:
     desc_at: int  # where the description starts (item text offset)
     org_in_title: str | None
     own: E.Evidence  # what the entry says about itself
+    mentions: list  # other models its prose introduces (ingest/mentions.py)
 
     @property
     def seg(self) -> str:
@@ -88,6 +89,7 @@ class _Extractor:
             if _table_of_contents(item):
                 continue  # in-page anchor links: never entities
             self._papers(item.text, item.links, item)
+            self._architectures_named(item)
             if item.kind != "item":
                 continue
             if self._group(index, item):
@@ -240,6 +242,13 @@ class _Extractor:
                 (seg_dates[0] if seg_dates else None)
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
+
+    def _architectures_named(self, item: Item) -> None:
+        """An architecture the catalog names anywhere is an Architecture ("Drag Your GAN")."""
+        for arch in self.lex.architectures:
+            m = arch.pattern.search(item.text)
+            if m:
+                self._record("architecture", arch.name, item.line_at(m.start()))
 
     # -- candidates ------------------------------------------------------------------
     def _segments(self, item: Item) -> list[tuple[int, int]]:

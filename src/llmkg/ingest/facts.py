@@ -40,8 +40,9 @@ class Found:
 
 # --- dates ---------------------------------------------------------------
 
-_DATE = re.compile(r"\[\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d\d)\s*\]"
-                   r"|\[\s*((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\s*\]")
+# closed by ']' or, a frequent typo, ')': "[30 Apr 2025)"
+_DATE = re.compile(r"\[\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d\d)\s*[\])]"
+                   r"|\[\s*((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\s*[\])]")
 
 
 def find_dates(text: str) -> list[Found]:
@@ -90,7 +91,7 @@ _SCALE = {"k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "mn": 10*
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 # 7B, 1.1B, 111m, 13b, 3.8 billion (parameters), 70B-A14B handled by the caller
-_SIZE = re.compile(rf"(?<![\w.]){NUMBER}\s?(b|m|t|bn)(?![a-z\d])(?!-\d)|(?<![\w.]){NUMBER}\s(billion|trillion)\b",
+_SIZE = re.compile(rf"(?<![\w.]){NUMBER}\s?(b|m|t|bn)(?![a-z\d])(?!-\d)|(?<![\w.]){NUMBER}\s(million|billion|trillion)\b",
                    re.I)
 _ACTIVE = re.compile(rf"activ\w*\s*(?:params?\s*|parameters?\s*)?[:=]?\s*{NUMBER}\s?([bmt])\b"
                      rf"|{NUMBER}\s?([bmt])\s+activ\w*|(?<![\w.])a{NUMBER}b\b", re.I)

@@ -118,7 +118,9 @@ def _transposed(ex, table) -> bool:
     header = table.header
     if len(header) < 2 or header[0].strip().lower() not in _FEATURE_HEADERS:
         return False
-    return all(N.looks_like_name(h, strict=True) and re.search(r"\d", h) for h in header[1:])
+    names = header[1:]
+    return all(N.looks_like_name(h, strict=True) for h in names) and \
+        2 * sum(bool(re.search(r"\d", h)) for h in names) >= len(names)
 
 
 def _columns(ex, table) -> None:

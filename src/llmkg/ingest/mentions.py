@@ -1,0 +1,65 @@
+"""Models named inside an entry's prose, where the entry itself is about something else.
+
+A method paper, a product note or an event may name a model it introduces:
+'we release Xyz-7B', 'OpenAI announced their latest image model, DALL-E 3',
+'Gemini Ultra is the first model to ...', 'GPT-4 Turbo with 128K context',
+'BitNet b1.58, in which every parameter of the LLM ...'. Only a versioned
+name (it has a digit) in one of these frames counts: a name in passing
+('outperforms GPT-4o') is no introduction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from llmkg.ingest import evidence as E
+from llmkg.ingest import names as N
+
+# A model name: a capitalised or versioned word and up to three more of its words.
+_NAME = r"((?:[A-Z][\w.\-]*|[a-z][\w.]*-[\w.\-]*\d[\w.\-]*)(?:\s(?:[A-Z][\w.\-]*|\d[\w.]*|[a-z]\d[\w.]*|mini|nano|pro|turbo|ultra|flash|small|large|base|instruct|chat))*)"
+_MODEL = r"(?:model|LLM|language model|VLM|MLLM|foundation model)s?"
+_FRAMES = [
+    # "we release Xyz-7B", "introduces Xyz 2", "announced their latest image model, DALL-E 3"
+    re.compile(rf"\b(?:release[sd]?|introduc(?:e|es|ed|ing)|present(?:s|ed)?|announc(?:e|es|ed)|"
+               rf"launch(?:es|ed)?|unveil(?:s|ed)?|open-sourc(?:e|es|ed))\s+(?:the\s+|their\s+|its\s+|our\s+)?"
+               rf"(?:(?:new|latest|first)\s+)?(?:[\w\-]+\s+){{0,2}}?(?:{_MODEL},?\s+)?{_NAME}"),
+    # "Gemini Ultra is the first model to ...", "Xyz-7B, a 7B model ..."
+    re.compile(rf"{_NAME},?\s+(?:is|was|,)?\s*(?:a|an|the)\s+(?:[\w\-]+\s+){{0,4}}?{_MODEL}\b"),
+    # "GPT-4 Turbo with 128K context"
+    re.compile(rf"{_NAME}\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context"),
+    # "BitNet b1.58, in which every single parameter (or weight) of the LLM"
+    re.compile(rf"{_NAME},\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b"),
+]
+
+
+@dataclass(frozen=True)
+class Mention:
+    name: str
+    start: int  # of the name, in the text given
+    end: int  # of the clause it stands in
+
+
+def models_named(text: str) -> list[Mention]:
+    """Versioned model names the text introduces, each with the clause it stands in."""
+    found: dict[str, Mention] = {}
+    for frame in _FRAMES:
+        for m in frame.finditer(text):
+            name = _trim(m.group(1))
+            if not name or not E.versioned(name) or not N.looks_like_name(name, strict=False):
+                continue
+            start = m.start(1)
+            stop = re.search(r"[.;](?:\s|$)", text[start + len(name):])
+            end = start + len(name) + (stop.start() if stop else len(text) - start - len(name))
+            found.setdefault(name.lower(), Mention(name, start, end))
+    return sorted(found.values(), key=lambda mention: mention.start)
+
+
+def _trim(name: str) -> str:
+    """'DALL-E 3' from 'DALL-E 3 [', 'GPT-4 Turbo' from 'GPT-4 Turbo with': words of the name only."""
+    kept = []
+    for word in name.split():
+        if word.lower() in {"with", "is", "was", "and", "or", "in"}:
+            break
+        kept.append(word)
+    return " ".join(kept).rstrip(".,:;")
