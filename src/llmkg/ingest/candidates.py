@@ -49,9 +49,9 @@ def read_candidates(ex, index: int, item: Item) -> list:
                 _makers_named(ex, item, seg, start, org_in_title)
                 continue
             names, title_link, org_in_title = listed, None, None
-        opening = _model_opening(ex.lex, names, desc)
-        if opening:  # "[Mixture of experts models](...): Mixtral 8x7B: Sparse ..."
-            names, title_link = [opening], None
+        openings = _model_openings(ex.lex, names, desc)
+        if openings:  # "[Mixture of experts models](...): Mixtral 8x7B: Sparse ..."
+            names, title_link = openings, None
         owned = [lk.url for lk in owned_links(ex.lex, links, title_link) if not lk.url.startswith("#")]
         title_url = title_link.url if title_link and not title_link.url.startswith("#") else None
         own_names = {t for n in names for t in N.name_tokens(n.label)}
@@ -118,15 +118,29 @@ def decide(ex, candidates: list) -> None:
         _makers_named(ex, c.item, c.seg, c.start, c.org_in_title)
 
 
-def _model_opening(lex, names: list[N.Name], desc: str) -> N.Name | None:
-    """A versioned model name that opens the description of an entry titled like a
-    topic ('Mixture of experts models: Mixtral 8x7B: ...'): the entry is about it."""
-    if not (E.reads_as_title(names[0].label, lex) or lex.resource_words.search(names[0].label)):
-        return None
-    m = re.match(r"\W*([A-Z][\w.\-]*(?:\s+[\w.\-]+){0,2}?)\s*:", desc)
-    if m and E.versioned(m.group(1)) and N.looks_like_name(m.group(1), strict=True):
-        return N.Name(m.group(1))
-    return None
+_OPENING = re.compile(r"(?:^|\s)([A-Za-z][\w.\-]*(?:\s+[\w.\-]+){0,2}?)\s*:")
+
+
+def _model_openings(lex, names: list[N.Name], desc: str) -> list[N.Name]:
+    """Versioned model names that open the description of an entry titled like a topic:
+    'Mixture of experts models: Mixtral 8x7B: ...', 'New embedding models:
+    text-embedding-3-small: ... text-embedding-3-large: ...'. The entry is about them."""
+    label = names[0].label
+    topic = E.reads_as_title(label, lex) or lex.resource_words.search(label) or \
+        N.words(label)[-1].lower().removesuffix("s") in lex.model_nouns
+    if not topic:
+        return []
+    out = []
+    first = re.match(r"\W*", desc).end()
+    for m in _OPENING.finditer(desc):
+        name = m.group(1)
+        if not (E.versioned(name) and N.looks_like_name(name, strict=not name[:1].islower())
+                and (name[:1].isupper() or "-" in name)):
+            continue
+        if m.start(1) > first and label[:1] and not out:
+            break  # the first one must open the description
+        out.append(N.Name(name))
+    return out
 
 
 def _list_of(item: Item) -> tuple:
@@ -174,6 +188,12 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
         links = links[1:]
         first = links[0]
     if first and not lead.strip(" -*>") and not lex.is_generic_link(first.text):
+        text = N.strip_symbols(first.text)
+        owner = F.repository_owner(first.url)
+        maker, _, rest = text.partition(":")
+        if owner and rest.strip() and key(maker) == key(owner):  # "[rinna: bilingual-gpt-neox-4b](hf/rinna/...)"
+            names, _ = N.clean_title(rest, lex)
+            return names, first, first.end, maker.strip()
         names, org = N.clean_title(first.text, lex)
         if N.looks_like_name(names[0].label, strict=False):
             return names, first, first.end, org

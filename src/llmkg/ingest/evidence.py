@@ -31,7 +31,7 @@ _MODEL_LIKE_TOKEN = re.compile(r"^[a-z][\w.]*(?:gpt|lm)$")
 _STOPS = {"is", "are", "was", "were", "be", "can", "could", "will", "that", "which", "who", "where",
           "and", "or", "but", "to", "has", "have", "uses", "using", "used", "designed", "built",
           "trained", "achieves", "allows", "enables", "provides", "supports", "outperforms"}
-_QUESTIONS = {"how", "what", "why", "when", "where", "which", "who", "does", "do", "is", "are", "can"}
+_QUESTIONS = {"how", "what", "why", "when", "where", "which", "who"}
 _ADJECTIVAL = {"based", "powered", "driven", "like", "style", "specific", "native", "generated", "agnostic"}
 _GROUPS = {"collection", "family", "suite", "series", "set", "range", "line", "lineup"}
 
@@ -88,8 +88,12 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
     """
     phrase = re.split(r"[,;:(]|\s-\s", clause, maxsplit=1)[0]
     words = [w.lower().strip(".'") for w in _WORD.findall(phrase)][:limit]
+    if words and words[0] in ("is", "are", "was"):
+        words = words[1:]  # "[ref] is a model trained by OpenAI": the subject is the entry
     if words and (words[0].endswith("ing") and _noun(words[0], lex) != "model" or words[0] in _QUESTIONS):
         return None  # "Training LLMs to ...", "How Increasing Input Tokens Impacts LLM ...": no name for it
+    if any(a.pattern.search(phrase) for a in lex.architectures) and any(_noun(w, lex) == "model" for w in words):
+        return "model"  # "Sparse mixture of experts models", "SSM-Transformer Model"
     verdict = None
     for i, word in enumerate(words):
         # "a collection of models", "a family of LLMs": the models are the subject
@@ -166,7 +170,7 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
             head_noun(subtitle, lex)} - {None}
     noun = said.pop() if len(said) == 1 else None
     if re.match(r"\W*(?:fine-?tuned|trained|pre-?trained|instruction-tuned|distilled)\b", desc, re.I):
-        ev.add("trained", 1)
+        ev.add("trained", 2)  # "fine-tuned with ... on 1,000 prompts": what is trained is a model
     if noun == "model":
         ev.add("described as a model", 2)
     elif noun == "other":
@@ -185,7 +189,7 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
 def _after_own_name(clause: str, names: list[N.Name]) -> str:
     """'ScreenAI, a model designed for ...' -> 'a model designed for ...': the entry's own
     name opening its description says nothing about what it is."""
-    m = re.match(r"\W*([\w.\-]+(?:\s+[\w.\-]+){0,2}?)\s*(?:,|\bis\b)\s*", clause)
+    m = re.match(r"\W*([\w.\-]+(?:\s+[\w.\-]+){0,2}?)\s*(?:[,:]|\bis\b)\s*", clause)
     if m and any(key(m.group(1)) == key(n.label) for n in names):
         return clause[m.end():]
     return clause

@@ -17,13 +17,20 @@ from llmkg.ingest import evidence as E
 from llmkg.ingest import names as N
 
 # A model name: a capitalised or versioned word and up to three more of its words.
-_NAME = r"((?:[A-Z][\w.\-]*|[a-z][\w.]*-[\w.\-]*\d[\w.\-]*)(?:\s(?:[A-Z][\w.\-]*|\d[\w.]*|[a-z]\d[\w.]*|mini|nano|pro|turbo|ultra|flash|small|large|base|instruct|chat))*)"
+# A model name: a capitalised or versioned word and more of its words (a word never
+# ends in a full stop: "Bits. BitNet" are two sentences).
+_W = r"[\w.\-]*[\w\-]"
+_NAME = (rf"((?:[A-Z]{_W}|[A-Z]|[a-z][\w.]*-[\w.\-]*\d{_W}?)"
+         rf"(?:\s(?:[A-Z]{_W}|[A-Z]|\d{_W}?|[a-z]\d{_W}?|mini|nano|pro|turbo|ultra|flash|small|large|base|instruct|chat)"
+         rf"(?![\w\-]))*)")
+# what may follow a released name: the clause ends, or it says more about the model
+_AFTER = r"(?=\s*(?:[,.;:(\[]|$|with\b|and\b|model|is\b|was\b))"
 _MODEL = r"(?:model|LLM|language model|VLM|MLLM|foundation model)s?"
 _FRAMES = [
     # "we release Xyz-7B", "introduces Xyz 2", "announced their latest image model, DALL-E 3"
     re.compile(rf"\b(?:release[sd]?|introduc(?:e|es|ed|ing)|present(?:s|ed)?|announc(?:e|es|ed)|"
                rf"launch(?:es|ed)?|unveil(?:s|ed)?|open-sourc(?:e|es|ed))\s+(?:the\s+|their\s+|its\s+|our\s+)?"
-               rf"(?:(?:new|latest|first)\s+)?(?:[\w\-]+\s+){{0,2}}?(?:{_MODEL},?\s+)?{_NAME}"),
+               rf"(?:(?:new|latest|first)\s+)?(?:[\w\-]+\s+){{0,2}}?(?:{_MODEL},?\s+)?{_NAME}{_AFTER}"),
     # "Gemini Ultra is the first model to ...", "Xyz-7B, a 7B model ..."
     re.compile(rf"{_NAME},?\s+(?:is|was|,)?\s*(?:a|an|the)\s+(?:[\w\-]+\s+){{0,4}}?{_MODEL}\b"),
     # "GPT-4 Turbo with 128K context"
