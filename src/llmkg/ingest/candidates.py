@@ -105,6 +105,8 @@ def decide(ex, candidates: list) -> None:
         if verdict.score >= E.UNSURE:
             doubt = Problem(ex.cat.name, c.item.line_at(c.start), f"not sure '{c.names[0].label}' is a model "
                             f"({verdict.why()}), left out", c.seg.strip())
+        elif E.DESCRIBED_AS_ORGANIZATION in dict(c.own.reasons):  # "MIRI: a leading organization in ..."
+            ex._record("organization", c.names[0].label, c.item.line_at(c.start), aliases=list(c.names[0].aliases))
         else:
             ex.out.resources += 1
         for mention in c.mentions:  # "... GPT-4 Turbo with 128K context, Assistants API ..."
@@ -115,7 +117,7 @@ def decide(ex, candidates: list) -> None:
             EntryFacts(*facts, tentative=True, doubt=doubt).emit()
         elif doubt is not None:
             ex.out.problems.append(doubt)
-        _makers_named(ex, c.item, c.seg, c.start, c.org_in_title)
+        _makers_named(ex, c.item, c.seg, c.start, c.org_in_title, c.title_link, c.links)
 
 
 _OPENING = re.compile(r"(?:^|\s)([A-Za-z][\w.\-]*(?:\s+[\w.\-]+){0,2}?)\s*:")
@@ -164,17 +166,20 @@ def _unnamed(ex, item: Item, seg: str, start: int, links: list[Link]) -> None:
     _makers_named(ex, item, seg, start, None)
 
 
-def _makers_named(ex, item: Item, seg: str, start: int, org_in_title: str | None) -> None:
-    """Organisations an entry names as makers, whatever the entry is."""
-    if org_in_title:
-        ex._record("organization", org_in_title, item.line_at(start))
-    for org, at in M.prose_organizations(seg):  # "Upstage's 70B Language Model ..."
-        known = ex.lex.organization(org)
-        ex._record("organization", known.name if known else org, item.line_at(start + at))
-    for m in M.STATED_ORG.finditer(seg):
-        known = M.known_in([next(g for g in m.groups() if g)], ex.lex)
-        if known:
-            ex._record("organization", known, item.line_at(start + m.start()))
+def _makers_named(ex, item: Item, seg: str, start: int, org_in_title: str | None,
+                  title_link: Link | None = None, links: list[Link] = ()) -> None:
+    """Organisations an entry names as makers, whatever the entry is: in its title
+    ("Cohere's new Prompt Tuner", "landing.ai: Agentic Object Detection"), after
+    "developed by", as partners, or acting ("DeepMind proposed ...")."""
+    found = [(org_in_title, 0)] if org_in_title else []
+    titled = M.titled_maker(title_link.text, [lk.url for lk in links]) if title_link else None
+    if titled:
+        found.append((titled, 0))
+    found += [(name, at) for name, at, _ in M.stated_organizations(seg, set(), ex.lex)]
+    found += M.acting_makers(seg, ex.lex)
+    for name, at in found:
+        known = ex.lex.organization(name)
+        ex._record("organization", known.name if known else name, item.line_at(start + at))
 
 
 def _names(ex, seg: str, offset: int, links: list[Link]):

@@ -31,6 +31,7 @@ _MODEL_LIKE_TOKEN = re.compile(r"^[a-z][\w.]*(?:gpt|lm)$")
 _STOPS = {"is", "are", "was", "were", "be", "can", "could", "will", "that", "which", "who", "where",
           "and", "or", "but", "to", "has", "have", "uses", "using", "used", "designed", "built",
           "trained", "achieves", "allows", "enables", "provides", "supports", "outperforms"}
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
 _QUESTIONS = {"how", "what", "why", "when", "where", "which", "who"}
 _ADJECTIVAL = {"based", "powered", "driven", "like", "style", "specific", "native", "generated", "agnostic"}
 _GROUPS = {"collection", "family", "suite", "series", "set", "range", "line", "lineup"}
@@ -65,6 +66,8 @@ def reads_as_title(name: str, lex) -> bool:
     Blocks', 'LLMs Represent Space': a phrase, not a name. A name does not open with a
     gerund or with the bare word for a model, nor hold function words."""
     ws = [w.lower() for w in N.words(name)]
+    if len(ws) >= 2 and _CJK.search(name) and re.search(r"[A-Za-z]", name):
+        return True  # "GPT-4 登場以降に出てきた ChatGPT": an article's title around a model's name
     if len(ws) >= 2 and (ws[0].endswith("ing") and ws[0] not in N.NAME_MODIFIERS
                          or ws[0].removesuffix("s") in lex.model_nouns):
         return True
@@ -128,7 +131,7 @@ def lists_models(label: str, lex) -> bool | None:
             break
         if lex.model_list_words.fullmatch(word):
             verdict = True
-        elif _noun(word, lex) == "other":
+        elif _noun(word, lex) in ("other", "organization"):
             verdict = False
     return verdict
 
@@ -137,6 +140,8 @@ def _noun(word: str, lex) -> str | None:
     for form in (word, word.removesuffix("s"), word.removesuffix("es")):
         if form in lex.model_nouns:
             return "model"
+        if form in lex.organization_nouns:
+            return "organization"
         if form in lex.other_nouns:
             return "other"
     return None
@@ -173,6 +178,8 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
         ev.add("trained", 2)  # "fine-tuned with ... on 1,000 prompts": what is trained is a model
     if noun == "model":
         ev.add("described as a model", 2)
+    elif noun == "organization":
+        ev.add(DESCRIBED_AS_ORGANIZATION, -3)
     elif noun == "other":
         ev.add("described as no model", -2)
     if sizes:
@@ -195,6 +202,7 @@ def _after_own_name(clause: str, names: list[N.Name]) -> str:
     return clause
 
 
+DESCRIBED_AS_ORGANIZATION = "described as an organisation"
 _NAME_AGAINST = ("name reads as a title", "name says method", "name says product", "name says resource")
 
 

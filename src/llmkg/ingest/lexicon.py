@@ -66,6 +66,8 @@ class Lexicon:
         self.other_nouns = {w.lower() for w in ev["other_nouns"]}
         self.method_name_words = {w.lower() for w in ev["method_name_words"]}
         self.product_name_words = {w.lower() for w in ev["product_name_words"]}
+        self.organization_nouns = {w.lower() for w in ev["organization_nouns"]}
+        self.not_organizations = {key(w) for w in ev["not_organizations"]}
         self.name_document_words = re.compile(
             r"\s+(?:" + "|".join(re.escape(w) for w in sorted(ev["name_document_words"], key=len, reverse=True))
             + r")$", re.I)

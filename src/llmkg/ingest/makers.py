@@ -27,7 +27,8 @@ _PROSE_ORG = re.compile(rf"\b(?i:in collaboration with|in partnership with|joint
 _ORG_VERBS = re.compile(r"\b(?:developed|created|released|built|trained|made|published|from)\s+by\s+"
                         r"([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
                         r"|\b(?:LLM|model|models)\s+(?:from|by)\s+([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
-                        r"|([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,2})\s+(?:is releasing|released|releases)\b")
+                        r"|([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,2})\s+(?:is releasing|released|releases|proposed|"
+                        r"proposes|introduced|introduces|announced|announces|unveiled|launched)\b")
 
 
 def prose_organizations(text: str) -> list[tuple[str, int]]:
@@ -68,14 +69,29 @@ def org_from_text(desc: str, lex) -> str | None:
     return known_in(candidates, lex)
 
 
+def acting_makers(text: str, lex) -> list[tuple[str, int]]:
+    """Known organisations the text has make something: "DeepMind proposed ...", "IBM is releasing"."""
+    out = []
+    for m in _ORG_VERBS.finditer(text):
+        known = known_in([next(g for g in m.groups() if g)], lex)
+        if known:
+            out.append((known, m.start()))
+    return out
+
+
 def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, int, bool]]:
-    """(name, offset, known) of developers the text states: known names after "from"/"by", partners."""
+    """(name, offset, known) of developers the text states: names after "developed by",
+    "LLM from", "models by" (known ones, or one that reads as a maker's name), partners."""
     out = []
     for m in STATED_ORG.finditer(desc):
         candidate = next(g for g in m.groups() if g)
-        known = known_in([candidate], lex)
+        after = desc[m.start(next(i for i, g in enumerate(m.groups(), 1) if g)):]
+        known = known_in([candidate, *re.split(r",\s*", after.split(")")[0])[1:3]], lex)
         if known:
             out.append((known, m.start(), True))
+        elif org_like(candidate, lex) and key(candidate) not in lex.not_organizations \
+                and key(candidate) not in own_names and re.match(rf"{re.escape(candidate)}\s*(?:[,.;)]|$)", after):
+            out.append((candidate, m.start(), False))  # "(developed by Kakao)"
     for name, at in prose_organizations(desc):
         known = lex.organization(name)
         if key(name) not in own_names:
@@ -90,6 +106,24 @@ class Maker:
     name: str
     known: bool  # in the lexicon: a maker whatever its entries are
     products: bool  # "OpenAI Products": a maker, but its entries are products unless they say otherwise
+
+
+def titled_maker(title: str, urls: list[str]) -> str | None:
+    """'landing.ai: Agentic Object Detection' on landing.ai, 'Sakana.ai: ...' beside a
+    SakanaAI repository: a title that opens with its maker's name, as its links spell it."""
+    from llmkg.ingest import facts as F
+
+    maker, sep, rest = N.strip_symbols(title).partition(":")
+    if not sep or not rest.strip() or len(N.words(maker)) > 3 or not key(maker):
+        return None
+    spellings = set()
+    for url in urls:
+        host = F.host(url)
+        spellings |= {key(host), key(host.rsplit(".", 1)[0])}
+        owner = F.repository_owner(url)
+        if owner:
+            spellings.add(key(owner))
+    return maker.strip() if key(maker) in spellings else None
 
 
 def plain_label(text: str) -> str:
