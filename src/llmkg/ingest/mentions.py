@@ -24,20 +24,26 @@ _NAME = (rf"((?:[A-Z]{_W}|[A-Z]|[a-z][\w.]*-[\w.\-]*\d{_W}?)"
          rf"(?:\s(?:[A-Z]{_W}|[A-Z]|\d{_W}?|[a-z]\d{_W}?|mini|nano|pro|turbo|ultra|flash|small|large|base|instruct|chat)"
          rf"(?![\w\-]))*)")
 # what may follow a released name: the clause ends, or it says more about the model
-_AFTER = r"(?=\s*(?:[,.;:(\[]|$|with\b|and\b|model|is\b|was\b))"
+_AFTER = r"(?=\s*(?:[^\w\s]|$|with\b|and\b|model|is\b|was\b))"
 _MODEL = r"(?:model|LLM|language model|VLM|MLLM|foundation model)s?"
+# (frame, whether the name needs a version): "Gemini Ultra is the first model" says enough
+# itself; "introduces Foo" does not.
 _FRAMES = [
     # "we release Xyz-7B", "introduces Xyz 2", "announced their latest image model, DALL-E 3"
-    re.compile(rf"\b(?:release[sd]?|introduc(?:e|es|ed|ing)|present(?:s|ed)?|announc(?:e|es|ed)|"
+    (True, re.compile(rf"\b(?:release[sd]?|introduc(?:e|es|ed|ing)|present(?:s|ed)?|announc(?:e|es|ed)|"
                rf"launch(?:es|ed)?|unveil(?:s|ed)?|open-sourc(?:e|es|ed))\s+(?:the\s+|their\s+|its\s+|our\s+)?"
-               rf"(?:(?:new|latest|first)\s+)?(?:[\w\-]+\s+){{0,2}}?(?:{_MODEL},?\s+)?{_NAME}{_AFTER}"),
+               rf"(?:(?:new|latest|first)\s+)?(?:[\w\-]+\s+){{0,2}}?(?:{_MODEL},?\s+)?{_NAME}{_AFTER}")),
     # "Gemini Ultra is the first model to ...", "Xyz-7B, a 7B model ..."
-    re.compile(rf"{_NAME},?\s+(?:is|was|,)?\s*(?:a|an|the)\s+(?:[\w\-]+\s+){{0,4}}?{_MODEL}\b"),
+    (False, re.compile(rf"{_NAME},?\s+(?:is|was|,)?\s*(?:a|an|the)\s+(?:[\w\-]+\s+){{0,4}}?{_MODEL}\b")),
     # "GPT-4 Turbo with 128K context"
-    re.compile(rf"{_NAME}\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context"),
+    (True, re.compile(rf"{_NAME}\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context")),
     # "BitNet b1.58, in which every single parameter (or weight) of the LLM"
-    re.compile(rf"{_NAME},\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b"),
+    (True, re.compile(rf"{_NAME},\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b")),
 ]
+
+
+_NOT_NAME_WORDS = {"this", "the", "that", "these", "those", "our", "its", "their", "it", "we", "a", "an",
+                   "model", "models", "llm", "llms"}
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,15 @@ class Mention:
 def models_named(text: str) -> list[Mention]:
     """Versioned model names the text introduces, each with the clause it stands in."""
     found: dict[str, Mention] = {}
-    for frame in _FRAMES:
+    for needs_version, frame in _FRAMES:
         for m in frame.finditer(text):
             name = _trim(m.group(1))
-            if not name or not E.versioned(name) or not N.looks_like_name(name, strict=False):
+            if not name or not N.looks_like_name(name, strict=False):
                 continue
+            if not E.versioned(name) and (needs_version or len(name.split()) < 2):
+                continue
+            if any(w.lower() in _NOT_NAME_WORDS for w in name.split()):
+                continue  # "This Model is ...", "The LLM is ..."
             start = m.start(1)
             stop = re.search(r"[.;](?:\s|$)", text[start + len(name):])
             end = start + len(name) + (stop.start() if stop else len(text) - start - len(name))
