@@ -71,15 +71,22 @@ class EntryFacts:
                 self._sizes(record, name.label, 0, len(name.label), owner=name.label)
             else:
                 self._links(record)
-                self._lineage(record, self.seg)
+                self._lineage(record, _blanked(self.seg, claimed))
         if not self.list_mode:
+            # "GPT-4.1, GPT-4.1 mini, and GPT-4.1 nano can process ...": listed with its
+            # variants, the family shares their clause
+            listed = {end for _, start, end in variants
+                      if re.search(rf"{re.escape(self.names[0].label)}[\s,]*$", self.seg[:start], re.I)}
+            own = [(s, e) for s, e in claimed if e not in listed]
             for record in family:
-                self._sizes(record, self.seg, 0, len(self.seg), owner=record.name, skip=claimed)
+                self._sizes(record, self.seg, 0, len(self.seg), owner=record.name, skip=own)
         for phrase, start, end in variants:
             record = self._model(phrase, self.line(start))
             record.add("variantOf", _ref(family[0]), self.line(start))
             self._shared(record, date, orgs, section, architectures)
-            self._sizes(record, self.seg, start, end, owner=phrase)
+            others = [(s, s + len(p)) for p, s, _ in variants if s != start and start <= s < end]
+            self._sizes(record, self.seg, start, end, owner=phrase, skip=others)
+            self._lineage(record, _blanked(self.seg, [(0, start), (end, len(self.seg))]))
 
     def _model(self, name: str, line: int, **kw):
         record = self.ex._record("model", name, line, tentative=self.tentative, **kw)
@@ -217,7 +224,7 @@ class EntryFacts:
             stop = spans[i + 1][1] if i + 1 < len(spans) else len(self.seg)
             m = _SENTENCE_END.search(self.seg, start)
             out.append((name, start, min(stop, m.start() if m else len(self.seg))))
-        return out
+        return _shared_clauses(self.seg, out)
 
     # -- lineage ---------------------------------------------------------------------------------------
     def _lineage(self, record, text: str) -> None:
@@ -232,6 +239,30 @@ class EntryFacts:
             for target in _named_list(rest):
                 if key(target) and key(target) != own:
                     record.add(prop, Ref("model", target), self.line(m.start()))
+
+
+def _blanked(text: str, spans) -> str:
+    """The text with the spans blanked out (offsets kept)."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _shared_clauses(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """'A, B, and C can process up to 1M tokens': names listed one after another share
+    the clause that follows the last of them."""
+    out = list(spans)
+    run_start = 0
+    for i in range(1, len(out) + 1):
+        joined = i < len(out) and re.fullmatch(r"[\s,]*(?:and|&)?\s*",
+                                               text[out[i - 1][1] + len(out[i - 1][0]):out[i][1]])
+        if not joined:
+            end = out[i - 1][2]
+            for j in range(run_start, i):
+                out[j] = (out[j][0], out[j][1], max(out[j][2], end))
+            run_start = i
+    return out
 
 
 def _named_list(text: str) -> list[str]:
