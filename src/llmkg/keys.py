@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 # Greek letters name versions ("Zephyr-7B-β"): spelled out, not dropped by the ASCII fold
-_GREEK = str.maketrans({"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
+GREEK = str.maketrans({"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
                         "λ": "lambda", "μ": "mu", "π": "pi", "σ": "sigma", "ω": "omega",
                         "Α": "alpha", "Β": "beta", "Γ": "gamma", "Δ": "delta", "Ω": "omega"})
 _VERSION_DOT = re.compile(r"(?<=\d)\.(?=\d)")
@@ -25,7 +25,7 @@ def key(name: str) -> str:
     A '.' survives only between two digits, so 'Llama 3.1' and 'Llama 31'
     stay apart while 'DeepSeek-V3' and 'Deepseek V3' meet.
     """
-    text = unicodedata.normalize("NFKD", name.translate(_GREEK)).encode("ascii", "ignore").decode().lower()
+    text = unicodedata.normalize("NFKD", name.translate(GREEK)).encode("ascii", "ignore").decode().lower()
     text = _VERSION_DOT.sub("\0", text)
     return _NOT_KEY.sub("", text).replace("\0", ".")
 

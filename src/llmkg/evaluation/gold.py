@@ -40,8 +40,11 @@ class GoldError(LlmkgError):
 
 # ---------------------------------------------------------------- normalising
 def name_key(text: str) -> str:
-    """Lower-case, accents removed, everything but a-z and 0-9 dropped."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    """Lower-case, accents removed, Greek letters spelled out (as llmkg.keys does),
+    everything but a-z and 0-9 dropped."""
+    from llmkg.keys import GREEK
+
+    text = unicodedata.normalize("NFKD", text.translate(GREEK).lower())
     return "".join(c for c in text if c.isascii() and c.isalnum())
 
 

@@ -109,6 +109,7 @@ def decide(ex, candidates: list) -> None:
             ex._record("organization", c.names[0].label, c.item.line_at(c.start), aliases=list(c.names[0].aliases))
         else:
             ex.out.resources += 1
+        _papers_named_after_models(ex, c, ctx)
         for mention in c.mentions:  # "... GPT-4 Turbo with 128K context, Assistants API ..."
             named = N.Name(mention.name, start=mention.start, end=mention.end)
             EntryFacts(ex, c.item, ctx, [named], c.seg, c.start, c.links, c.title_link, None).emit()
@@ -143,6 +144,24 @@ def _model_openings(lex, names: list[N.Name], desc: str) -> list[N.Name]:
             break  # the first one must open the description
         out.append(N.Name(name))
     return out
+
+
+def _papers_named_after_models(ex, c, ctx) -> None:
+    """'A key difference between [Llama 1](arxiv) [27 Feb 2023] and [Llama 2](arxiv) ...':
+    a paper linked under a versioned model's name describes that model; the model is
+    tentative (kept only when the catalog proves it elsewhere)."""
+    for link in c.links:
+        if link is c.title_link or not F.arxiv_id(link.url):
+            continue
+        name = N.strip_symbols(link.text)
+        if not (E.versioned(name) and N.looks_like_name(name, strict=True) and len(N.words(name)) <= 3
+                and not E.reads_as_title(name, ex.lex)):
+            continue
+        # its clause: up to the next named link
+        end = min([o.start for o in c.links if o.start > link.start and not ex.lex.is_generic_link(o.text)]
+                  + [c.end])
+        EntryFacts(ex, c.item, ctx, [N.Name(name)], c.item.text[link.start:end], link.start,
+                   [link], link, None, tentative=True).emit()
 
 
 def _list_of(item: Item) -> tuple:

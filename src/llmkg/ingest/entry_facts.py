@@ -156,6 +156,13 @@ class EntryFacts:
                 record.add("repository", _iri(repo), line)
             elif link is self.title_link and F.is_web_url(link.url):
                 record.add("webPage", _iri(link.url), line)
+        own = key(record.name)
+        for link in self.links:  # "[Gemini 2.5: Pushing the Frontier ...](arxiv)": a paper titled with its name
+            arxiv = F.arxiv_id(link.url)
+            title = re.sub(r"^(?:the|a|an)\s+", "", N.strip_symbols(link.text), flags=re.I)
+            head = re.split(r"[:(]|\s(?:family|series|technical|model card)\b", title, maxsplit=1, flags=re.I)[0]
+            if arxiv and link is not self.title_link and own and key(head) == own:
+                record.add("describedIn", Ref("paper", arxiv), link.line)
 
     # -- sizes and context lengths ------------------------------------------------------------
     def _sizes(self, record, text: str, start: int, end: int, *, owner: str, skip=()) -> None:

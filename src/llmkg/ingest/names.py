@@ -22,6 +22,7 @@ NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "fl
                   "multimodal", "moe", "vl", "dense", "sparse"}
 # 'R1', '3n', 'V3': a version alone, after a family's full name
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
+_GENERIC_TAIL = re.compile(r"\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
 _AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[bmtk]|a\d+(?:\.\d+)?b|\d+x\d+b)$", re.I)
 
@@ -104,6 +105,11 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     document = lexicon.name_document_words.search(title)
     if document and re.search(r"\d", title[:document.start()]):
         title = title[:document.start()]  # "o3-mini system card" is about o3-mini
+    generic = _GENERIC_TAIL.search(title)
+    if generic and any(w.lower() not in lexicon.generic_name_words and not lexicon.organization(w)
+                       for w in words(title[:generic.start()])):
+        aliases.append(title)  # "Amazon Nova Foundation Models" is Amazon Nova
+        title = title[:generic.start()]
     ws = words(title)
     for n in (2, 1):  # "Huggingface StarCoder": the organisation, then the name
         if len(ws) > n and lexicon.organization(" ".join(ws[:n])):

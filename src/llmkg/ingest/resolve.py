@@ -9,6 +9,7 @@ entity is created for a referenced thing the catalog names but never lists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from llmkg.ingest import names as N
@@ -96,9 +97,15 @@ def _settled(records: list[Record], doubts: list[Problem] | None) -> list[Record
     roots = {keys.find(k) for k in sure if k}
     kept = []
     for record in records:
+        first = re.fullmatch(r"(.+?)[\s-]*(?:1|v1|I)", record.name)
         if not record.tentative:
             kept.append(record)
         elif key(record.name) and keys.find(key(record.name)) in roots:
+            kept.append(record)
+        elif first and key(first.group(1)) in sure:
+            # "Llama 1" is the first Llama, which the catalog lists as "Llama"
+            record.aliases.append(record.name)
+            record.name = first.group(1)
             kept.append(record)
         elif record.doubt is not None and doubts is not None:
             doubts.append(record.doubt)
@@ -171,6 +178,7 @@ class _Resolver:
                 elif not record.tentative:
                     entity.weak.discard(fact_key)
                 entity.facts.setdefault(fact_key, set()).add((record.catalog, fact.line))
+        _papers_titled_with_models(self.entities.values())
         for entity in self.entities.values():
             _keep_earliest(entity)
             entity.alt_labels.discard(entity.label)
@@ -200,6 +208,32 @@ class _Resolver:
         elif kind in ("organization", "architecture") and name != entity.label:
             entity.alt_labels.add(name)
         return entity
+
+
+_TITLE_AFTER_NAME = re.compile(r"\s*(?::|(?:family|series|technical report|model card|system card)\b)", re.I)
+
+
+def _papers_titled_with_models(entities) -> None:
+    """'Gemini 2.5: Pushing the Frontier ...', 'The Amazon Nova Family of Models: Technical
+    Report': a paper whose title opens with a model's name describes that model."""
+    entities = list(entities)
+    models = {}
+    for entity in entities:
+        if entity.kind == "model":
+            for name in (entity.label, *entity.alt_labels):
+                models.setdefault(key(name), entity)
+    for paper in entities:
+        if paper.kind != "paper":
+            continue
+        title = re.sub(r"^(?:the|a|an)\s+", "", paper.label, flags=re.I)
+        words = title.split()
+        for n in range(min(4, len(words)), 0, -1):
+            head = " ".join(words[:n])
+            model = models.get(key(head.rstrip(":")))
+            if model and (head.endswith(":") or _TITLE_AFTER_NAME.match(title, len(head))):
+                sources = set().union(*(s for (p, _), s in paper.facts.items() if p == "arxivId"))
+                model.facts.setdefault(("describedIn", paper.target), set()).update(sources)
+                break
 
 
 def _keep_earliest(entity: Entity) -> None:
