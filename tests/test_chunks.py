@@ -31,11 +31,11 @@ def graph(path: Path, lines_per_chunk: int) -> tuple[list[str], list[str], int]:
 def test_small_chunks_give_the_same_graph(path: Path) -> None:
     whole = graph(path, 10**9)
     pieces = graph(path, 7)
-    assert len(split_text(read_text(path)[0], path=path, lines_per_chunk=7)) > 2
+    assert len(split_text(read_text(path)[0], path=path, lines_per_chunk=7)) > 1
     assert pieces == whole
 
 
-def test_cuts_fall_only_at_top_level_blocks() -> None:
+def test_cuts_fall_only_at_section_starts() -> None:
     text = ("# T\n\n- <details>\n- a\n\n```\n- not a block\n- inside a fence\n```\n"
             "para line\n- interrupts a paragraph\n\n## S\n- b\n")
     chunks = split_text(text, path="x.md", lines_per_chunk=1)

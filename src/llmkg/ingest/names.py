@@ -106,8 +106,9 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if document and re.search(r"\d", title[:document.start()]):
         title = title[:document.start()]  # "o3-mini system card" is about o3-mini
     generic = _GENERIC_TAIL.search(title)
-    if generic and any(w.lower() not in lexicon.generic_name_words and not lexicon.organization(w)
-                       for w in words(title[:generic.start()])):
+    head = words(title[:generic.start()]) if generic else []
+    if head and all(w[:1].isupper() or re.search(r"\d", w) for w in head) and any(
+            w.lower() not in lexicon.generic_name_words and not lexicon.organization(w) for w in head):
         aliases.append(title)  # "Amazon Nova Foundation Models" is Amazon Nova
         title = title[:generic.start()]
     ws = words(title)
