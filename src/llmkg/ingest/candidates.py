@@ -55,7 +55,7 @@ def read_candidates(ex, index: int, item: Item) -> list:
         owned = [lk.url for lk in owned_links(ex.lex, links, title_link) if not lk.url.startswith("#")]
         title_url = title_link.url if title_link and not title_link.url.startswith("#") else None
         own_names = {t for n in names for t in N.name_tokens(n.label)}
-        mentions = models_named(seg)
+        mentions = models_named(seg, ex.lex)
         own_keys = {key(n.label) for n in names} | {key(a) for n in names for a in n.aliases}
         introduced = any(key(m.name) in own_keys for m in mentions)
         mentions = [m for m in mentions if key(m.name) not in own_keys]
@@ -229,6 +229,9 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
             return [N.Name(m.group(1), aliases=[first.text])], first, at, org
         return None
     head = re.split(r"\[|:|\s-\s", lead, maxsplit=1)[0].strip()
+    listed_names = _name_list(head)
+    if listed_names:  # "phi-3-mini (3.8b), phi-3-small (7b)", "SmolLM3 (3B), Ettin (17M)"
+        return listed_names, None, offset, None
     if N.looks_like_name(head, strict=True):
         names, org = N.clean_title(head, lex)
         return names, None, offset + len(head), org
@@ -238,15 +241,6 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
         parts = [p for g in groups for p in N.split_list(g)]
         if parts and all(N.looks_like_name(p, strict=True) for p in parts):
             return [N.Name(p) for p in parts], None, offset + listed.start(), None
-    parts = N.split_list(head) if "," in head else []
-    if len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=True)
-                              and len(N.words(N.strip_parens(p))) <= 3 for p in parts):
-        out, at = [], 0
-        for part in parts:  # each name with its span: "phi-3 (7b)" keeps its size
-            at = head.find(part, at)
-            out.append(N.Name(N.strip_parens(part), start=at, end=at + len(part)))
-            at += len(part)
-        return out, None, offset, None
     for link in links:
         if not lex.is_generic_link(link.text):
             names, org = N.clean_title(link.text, lex)
@@ -254,6 +248,20 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
                 return names, link, link.end, org
             break
     return None
+
+
+def _name_list(head: str) -> list[N.Name]:
+    """'A (x), B, and C (y)' as names, each with the span of its own text (its size)."""
+    parts = N.split_list(head) if "," in head else []
+    if not (len(parts) > 1 and all(N.looks_like_name(N.strip_parens(p), strict=True)
+                                   and len(N.words(N.strip_parens(p))) <= 3 for p in parts)):
+        return []
+    out, at = [], 0
+    for part in parts:
+        at = head.find(part, at)
+        out.append(N.Name(N.strip_parens(part), start=at, end=at + len(part)))
+        at += len(part)
+    return out
 
 
 def _is_resource(lex, name: str, desc: str, link: Link | None) -> bool:

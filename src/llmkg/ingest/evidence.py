@@ -32,6 +32,7 @@ _STOPS = {"is", "are", "was", "were", "be", "can", "could", "will", "that", "whi
           "and", "or", "but", "to", "has", "have", "uses", "using", "used", "designed", "built",
           "trained", "achieves", "allows", "enables", "provides", "supports", "outperforms"}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
+_OPEN_WEIGHTS = re.compile(r"\bopen[- ]weights?\b", re.I)
 _QUESTIONS = {"how", "what", "why", "when", "where", "which", "who"}
 _ADJECTIVAL = {"based", "powered", "driven", "like", "style", "specific", "native", "generated", "agnostic"}
 _GROUPS = {"collection", "family", "suite", "series", "set", "range", "line", "lineup"}
@@ -90,6 +91,7 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
     'Benchmarking LLMs') is an action, not a name for the entry: no verdict.
     """
     phrase = re.split(r"[,;:(]|\s-\s", clause, maxsplit=1)[0]
+    phrase = _OPEN_WEIGHTS.sub(" open-weights ", phrase)  # "Open Weights and Open Data for ...": released weights
     words = [w.lower().strip(".'") for w in _WORD.findall(phrase)][:limit]
     if words and words[0] in ("is", "are", "was"):
         words = words[1:]  # "[ref] is a model trained by OpenAI": the subject is the entry
@@ -171,8 +173,12 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
     # the description, the words before the name and the title's subtitle each may say
     # what the entry is; when they disagree ("a 4-bit quantized language model" for a
     # paper subtitled "Efficient Finetuning of Quantized LLMs") they say nothing
-    said = {head_noun(_after_own_name(first_clause(desc), names), lex), head_noun(lead, lex),
-            head_noun(subtitle, lex)} - {None}
+    said = {head_noun(_after_own_name(first_clause(desc), names), lex), head_noun(lead, lex)} - {None}
+    titled = head_noun(subtitle, lex)  # a paper's title speaks of models in general as often as of its own
+    if not said and titled in ("model", "other"):
+        ev.add(f"subtitled as {'a' if titled == 'model' else 'no'} model", 1 if titled == "model" else -1)
+    elif titled:
+        said.add(titled)
     noun = said.pop() if len(said) == 1 else None
     if re.match(r"\W*(?:fine-?tuned|trained|pre-?trained|instruction-tuned|distilled)\b", desc, re.I):
         ev.add("trained", 2)  # "fine-tuned with ... on 1,000 prompts": what is trained is a model

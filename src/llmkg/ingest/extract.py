@@ -225,7 +225,7 @@ class _Extractor:
             arxiv = F.arxiv_id(link.url)
             if not arxiv:
                 continue
-            title = N.strip_symbols(link.text)
+            title = N.without_owner(N.strip_symbols(link.text), self.lex)
             generic = self.lex.is_generic_link(title)
             if generic:
                 after = re.match(r"\s*:\s*([^\[]+?)(?:\s*\[|$)", text[link.end:])

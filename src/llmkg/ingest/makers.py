@@ -142,7 +142,8 @@ def org_like(label: str, lex) -> bool:
         return False
     if lex.topic_words.search(label) or lex.model_list_words.search(label) or lex.resource_words.search(label):
         return False
-    return all(w[:1].isupper() or re.search(r"\d", w) for w in ws)
+    # every part of every word capitalised: "Moonshot AI", "Z-Lab", not "Domain-specific"
+    return all(p[:1].isupper() or re.search(r"\d", p) for w in ws for p in w.split("-") if p)
 
 
 def maker_of(label: str, lex) -> Maker | None:

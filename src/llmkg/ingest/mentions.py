@@ -53,7 +53,7 @@ class Mention:
     end: int  # of the clause it stands in
 
 
-def models_named(text: str) -> list[Mention]:
+def models_named(text: str, lex) -> list[Mention]:
     """Versioned model names the text introduces, each with the clause it stands in."""
     found: dict[str, Mention] = {}
     for needs_version, frame in _FRAMES:
@@ -65,6 +65,8 @@ def models_named(text: str) -> list[Mention]:
                 continue
             if any(w.lower() in _NOT_NAME_WORDS for w in name.split()):
                 continue  # "This Model is ...", "The LLM is ..."
+            if not needs_version and E.head_noun(text[m.start(1) + len(name):].lstrip(" ,"), lex) != "model":
+                continue  # "Direct Preference Optimization, a method without a reward model"
             start = m.start(1)
             stop = re.search(r"[.;](?:\s|$)", text[start + len(name):])
             end = start + len(name) + (stop.start() if stop else len(text) - start - len(name))

@@ -91,11 +91,7 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     rest = title[m.end():].removesuffix(")") if m else ""
     if rest.strip() and ")" not in rest:  # "TaskMatrix, aka. VisualChatGPT", "LLaVA-CoT (FKA. LLaVA-o1)"
         title, aliases = title[:m.start()].rstrip(" \t,(").strip(), [rest.strip()]
-    m = re.match(r"^([\w.\-]+)\s*/\s*([\w.\-()]+)$", title)
-    if m and (not re.search(r"\d", m.group(1)) or lexicon.organization_of_owner(m.group(1))):
-        # "facebookresearch/ImageBind": a repository path used as a name (not "o3/o4-mini")
-        aliases.append(title)
-        title = m.group(2)
+    title = without_owner(title, lexicon)
     inner = _closing_parenthesis(title)
     if inner is not None and len(words(inner[1])) <= 3:
         title = inner[0]
@@ -133,6 +129,15 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
         names[0].aliases.extend(aliases)
         return names, org
     return [Name(title, aliases)], org
+
+
+def without_owner(title: str, lexicon: Lexicon) -> str:
+    """'facebookresearch/ImageBind' -> 'ImageBind': a repository path used as a name names
+    the repository (not 'o3/o4-mini': an owner has no digit unless the lexicon knows it)."""
+    m = re.match(r"^([\w.\-]+)\s*/\s*([\w.\-()]+)$", title.strip())
+    if m and (not re.search(r"\d", m.group(1)) or lexicon.organization_of_owner(m.group(1))):
+        return m.group(2)
+    return title
 
 
 def _closing_parenthesis(title: str) -> tuple[str, str] | None:
