@@ -12,8 +12,13 @@ from llmkg.ingest.mapping import to_quads
 from llmkg.ingest.parse import read_text, split_text
 from llmkg.ingest.resolve import resolve
 
-CATALOGS = [ROOT / "data" / "llm-landscape.md", *sorted(SHARED_CATALOGS.glob("*.md")),
-            *sorted((ROOT / "tests" / "drift").glob("*/*.md"))]
+def _sections(path: Path) -> int:
+    return sum(line.startswith("#") for line in path.read_text(encoding="utf-8").splitlines())
+
+
+# catalogs with sections enough to be cut (a chunk boundary is a section start)
+CATALOGS = [p for p in [ROOT / "data" / "llm-landscape.md", *sorted(SHARED_CATALOGS.glob("*.md")),
+                        *sorted((ROOT / "tests" / "drift").glob("*/*.md"))] if _sections(p) >= 3]
 
 
 def graph(path: Path, lines_per_chunk: int) -> tuple[list[str], list[str], int]:
