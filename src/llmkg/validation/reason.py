@@ -5,7 +5,7 @@ owlready2 World, runs HermiT and returns a `ReasonReport`:
 
 - whether the data is consistent with the ontology, and if not, a
   human-readable explanation (HermiT itself gives none through owlready2, so
-  `_diagnose` looks for the usual culprits: an individual whose asserted or
+  `inconsistency.diagnose` looks for the usual culprits: an individual whose asserted or
   domain/range-implied types are disjoint, a functional property with two
   values, a value of the wrong datatype);
 - the triples HermiT entails that were not asserted, ready for the named
@@ -46,6 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 from llmkg import vocab
 from llmkg.errors import ReasonerError
+from llmkg.validation.inconsistency import diagnose, nt as _nt
+from llmkg.validation.schema import (_TYPE, Schema as _Schema)
 
 if TYPE_CHECKING:  # pragma: no cover
     import rdflib
@@ -59,15 +61,6 @@ def default_ontology() -> Path:
     return shipped("ontology") / "llmkg.ttl"
 
 
-_TYPE = vocab.RDF + "type"
-_SUBCLASS = vocab.RDFS + "subClassOf"
-_SUBPROP = vocab.RDFS + "subPropertyOf"
-_EQ_CLASS = vocab.OWL + "equivalentClass"
-_EQ_PROP = vocab.OWL + "equivalentProperty"
-_INVERSE = vocab.OWL + "inverseOf"
-_OBJECT_PROPERTY = vocab.OWL + "ObjectProperty"
-_DATA_PROPERTY = vocab.OWL + "DatatypeProperty"
-_TRANSITIVE = vocab.OWL + "TransitiveProperty"
 # Types that say what kind of OWL entity something is, not what it is.
 _META_TYPES = frozenset(vocab.OWL + n for n in (
     "Thing", "NamedIndividual", "Class", "ObjectProperty", "DatatypeProperty",
@@ -123,7 +116,7 @@ def reason(data: "rdflib.Graph | Iterable[tuple[Any, Any, Any]] | str", *,
     tbox = _load_ontology(default_ontology() if ontology is None else ontology)
     world_triples, consistent = _run_hermit(tbox, asserted)
     if not consistent:
-        return ReasonReport(consistent=False, explanation=tuple(_diagnose(tbox, asserted)),
+        return ReasonReport(consistent=False, explanation=tuple(diagnose(tbox, asserted)),
                             asserted=len(asserted), seconds=time.perf_counter() - started)
     inferred = _materialise(tbox, asserted, world_triples)
     counts = Counter(str(p) for _, p, _ in inferred)
@@ -211,59 +204,6 @@ def _run_hermit(tbox: "rdflib.Graph", abox: "rdflib.Graph") -> tuple[set[tuple[s
 # materialisation
 
 
-class _Schema:
-    """Class and property hierarchy (reflexive-transitive) of a set of triples."""
-
-    def __init__(self, triples: Iterable[tuple[str, str, str]]) -> None:
-        up: dict[str, set[str]] = {}
-        pup: dict[str, set[str]] = {}
-        self.inverse: dict[str, set[str]] = {}
-        self.object_props: set[str] = set()
-        self.data_props: set[str] = set()
-        self.transitive: set[str] = set()
-        for s, p, o in triples:
-            if p == _SUBCLASS:
-                up.setdefault(s, set()).add(o)
-            elif p == _EQ_CLASS:
-                up.setdefault(s, set()).add(o)
-                up.setdefault(o, set()).add(s)
-            elif p == _SUBPROP:
-                pup.setdefault(s, set()).add(o)
-            elif p == _EQ_PROP:
-                pup.setdefault(s, set()).add(o)
-                pup.setdefault(o, set()).add(s)
-            elif p == _INVERSE:
-                self.inverse.setdefault(s, set()).add(o)
-                self.inverse.setdefault(o, set()).add(s)
-            elif p == _TYPE:
-                if o == _OBJECT_PROPERTY:
-                    self.object_props.add(s)
-                elif o == _DATA_PROPERTY:
-                    self.data_props.add(s)
-                elif o == _TRANSITIVE:
-                    self.transitive.add(s)
-        self._up, self._pup = up, pup
-        self._closure_cache: dict[tuple[int, str], frozenset[str]] = {}
-
-    def superclasses(self, cls: str) -> frozenset[str]:
-        return self._closure(0, self._up, cls)
-
-    def superproperties(self, prop: str) -> frozenset[str]:
-        return self._closure(1, self._pup, prop)
-
-    def _closure(self, kind: int, edges: dict[str, set[str]], start: str) -> frozenset[str]:
-        key = (kind, start)
-        if key not in self._closure_cache:
-            seen, todo = {start}, [start]
-            while todo:
-                for nxt in edges.get(todo.pop(), ()):
-                    if nxt not in seen and nxt.startswith("http"):
-                        seen.add(nxt)
-                        todo.append(nxt)
-            self._closure_cache[key] = frozenset(seen)
-        return self._closure_cache[key]
-
-
 def _materialise(tbox: "rdflib.Graph", abox: "rdflib.Graph",
                  world: set[tuple[str, str, str]]) -> list[tuple[Any, Any, Any]]:
     import rdflib
@@ -327,124 +267,3 @@ def _close_edges(edges: set[tuple[str, str, str]], schema: _Schema) -> set[tuple
                         hint="report this as a bug with the data that triggers it")
 
 
-def _nt(triple: tuple[Any, Any, Any]) -> str:
-    return " ".join(term.n3() for term in triple)
-
-
-# --------------------------------------------------------------------------
-# explanation of an inconsistency
-
-
-def _diagnose(tbox: "rdflib.Graph", abox: "rdflib.Graph") -> list[str]:
-    """Explain why HermiT found the data inconsistent, as sorted sentences.
-
-    Works on the told axioms: asserted types, property domains and ranges
-    (inherited by sub-properties), disjoint classes, functional data
-    properties and integer ranges.
-    """
-    import rdflib
-    from rdflib.collection import Collection
-
-    OWL = rdflib.OWL
-    triples = {(str(s), str(p), str(o)) for s, p, o in tbox}
-    schema = _Schema(triples)
-    short = _shortener()
-
-    domains: dict[str, set[str]] = {}
-    ranges: dict[str, set[str]] = {}
-    for s, o in tbox.subject_objects(rdflib.RDFS.domain):
-        if isinstance(o, rdflib.URIRef):
-            domains.setdefault(str(s), set()).add(str(o))
-    for s, o in tbox.subject_objects(rdflib.RDFS.range):
-        if isinstance(o, rdflib.URIRef):
-            ranges.setdefault(str(s), set()).add(str(o))
-
-    disjoint: list[tuple[str, str]] = []
-    for node in tbox.subjects(rdflib.RDF.type, OWL.AllDisjointClasses):
-        members = [str(m) for m in Collection(tbox, tbox.value(node, OWL.members))]
-        disjoint += [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
-    disjoint += [(str(a), str(b)) for a, b in tbox.subject_objects(OWL.disjointWith)]
-
-    # individual -> class -> first reason it has that class
-    told: dict[str, dict[str, str]] = {}
-
-    def tell(ind: Any, cls: str, why: str) -> None:
-        for sup in schema.superclasses(cls):
-            told.setdefault(ind.n3(), {}).setdefault(sup, why)
-
-    for s, p, o in sorted(abox, key=_nt):
-        ps = str(p)
-        if ps == _TYPE:
-            tell(s, str(o), "asserted")
-            continue
-        for q in schema.superproperties(ps):
-            for cls in domains.get(q, ()):
-                tell(s, cls, f"domain of {short(q)} in {_nt((s, p, o))}")
-            if not isinstance(o, rdflib.Literal):
-                for cls in ranges.get(q, ()):
-                    tell(o, cls, f"range of {short(q)} in {_nt((s, p, o))}")
-
-    found: list[str] = []
-    for ind, classes in told.items():
-        for a, b in disjoint:
-            if a in classes and b in classes:
-                found.append(f"{ind} is both {short(a)} ({classes[a]}) and {short(b)} "
-                             f"({classes[b]}), which are disjoint classes")
-    found += _functional_clashes(tbox, abox, short)
-    found += _datatype_clashes(abox, ranges, schema, short)
-    if not found:
-        found.append("HermiT found the data inconsistent with the ontology, but no single "
-                      "disjoint-type, functional-property or datatype clash explains it; "
-                      "it involves several axioms together")
-    return sorted(set(found))
-
-
-def _functional_clashes(tbox: "rdflib.Graph", abox: "rdflib.Graph", short: Any) -> list[str]:
-    import rdflib
-
-    out = []
-    for prop in tbox.subjects(rdflib.RDF.type, rdflib.OWL.FunctionalProperty):
-        if (prop, rdflib.RDF.type, rdflib.OWL.DatatypeProperty) not in tbox:
-            continue  # functional object properties may merge individuals instead
-        values: dict[Any, set[Any]] = {}
-        for s, o in abox.subject_objects(prop):
-            values.setdefault(s, set()).add(o)
-        for s, vals in values.items():
-            if len({v.toPython() for v in vals}) > 1:
-                shown = ", ".join(sorted(v.n3() for v in vals))
-                out.append(f"{s.n3()} has several values of the functional property "
-                           f"{short(str(prop))}: {shown}")
-    return out
-
-
-_INTEGER_TYPES = {vocab.XSD + n for n in (
-    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
-    "unsignedShort", "unsignedByte")}
-
-
-def _datatype_clashes(abox: "rdflib.Graph", ranges: dict[str, set[str]],
-                      schema: _Schema, short: Any) -> list[str]:
-    import rdflib
-
-    out = []
-    for s, p, o in abox:
-        if not isinstance(o, rdflib.Literal):
-            continue
-        wanted = {r for q in schema.superproperties(str(p)) for r in ranges.get(q, ())}
-        if vocab.XSD + "integer" in wanted and (str(o.datatype) not in _INTEGER_TYPES or o.ill_typed):
-            out.append(f"{_nt((s, p, o))} is not an xsd:integer, the range of {short(str(p))}")
-    return out
-
-
-def _shortener() -> Any:
-    prefixes = sorted(((str(ns), pfx) for pfx, ns in vocab.PREFIXES.items()),
-                      key=lambda item: -len(item[0]))
-
-    def short(term: str) -> str:
-        for ns, pfx in prefixes:
-            if term.startswith(ns) and "/" not in term[len(ns):]:
-                return f"{pfx}:{term[len(ns):]}"
-        return f"<{term}>"
-
-    return short
