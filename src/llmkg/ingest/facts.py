@@ -151,6 +151,9 @@ def find_context_lengths(text: str) -> list[Found]:
         after = re.split(r"[.;(]\s|,\s(?!\d)", after)[0]
         before = re.split(r"[.;)]\s", before)[-1]
         tokens_after = re.match(r"[\s-]*(tokens?|token context|context)", after)
+        says_context = re.match(r"[\s-]*(?:tokens?\s+(?:of\s+)?)?context", after) or "context" in before
+        if not says_context and (_NOT_A_WINDOW.search(before) or _NOT_A_WINDOW.match(after)):
+            continue  # "max output of 32K tokens", "blocks of 64 tokens", "$3 per 1M tokens"
         if unit:
             if not (tokens_after or re.search(r"context(?: window| length)?\b", after)
                     or re.search(r"context(?: window| length)?(?: of| to| up to| is)?[^\d]{0,20}$", before)
@@ -162,8 +165,19 @@ def find_context_lengths(text: str) -> list[Found]:
             if not re.match(r"[\s-]*tokens?\b", after):
                 continue
             value = int(number.replace(",", "").split(".")[0])
+        if value < MIN_CONTEXT and not says_context:
+            continue  # a few dozen tokens are a block, a prompt or an answer, not a model's window
         found.append(Found(value, m.start(), m.end()))
     return found
+
+
+# A window shorter than this is no model's context (as ontology/shapes.ttl says).
+MIN_CONTEXT = 256
+# Words that make a token count something else than a context window: what a model
+# outputs or is trained on, a block, a batch, a vocabulary, a price.
+_NOT_A_WINDOW = re.compile(r"\b(?:output|outputs|generat\w*|respon\w*|answer|completion|vocab\w*|block\w*|"
+                           r"chunk\w*|batch\w*|per|each|train\w*|pre-?train\w*|dataset|corpus|price\w*|cost\w*|"
+                           r"embedding|dimension\w*|step\w*|sampl\w*|budget|thinking|reasoning)\b|\$")
 
 
 # --- links ---------------------------------------------------------------------
