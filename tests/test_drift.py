@@ -24,7 +24,7 @@ from llmkg.keys import key
 DRIFT = Path(__file__).parent / "drift"
 # models each plain rendering names (read off the catalogs by hand)
 PLAIN_MODELS = {"links": 15, "groups-tables": 15, "headings-orgs": 7, "emoji-links": 6, "model-tables": 7,
-                "toc-anchors": 2, "research-sections": 2}
+                "toc-anchors": 2, "research-sections": 2, "maker-structures": 5}
 PAIRS = sorted(p for p in DRIFT.iterdir() if (p / "plain.md").is_file() and (p / "drifted.md").is_file())
 # Where a fact sits, not what it says: sections, catalogs, the concept scheme.
 PLACEMENT = {V.LLMKG + "inSection", V.LLMKG + "fromCatalog", V.SKOS + "broader", V.SKOS + "inScheme"}
@@ -106,6 +106,17 @@ def test_headings_orgs_pair_reads_makers_from_headings() -> None:
     assert ("developedBy", V.iri("organization", "moonshotai")) in about(triples, "kimik2")
     assert ("activeParameterCount", "32000000000") in about(triples, "kimik2")
     assert ("developedBy", V.iri("organization", "stepfun")) in about(triples, "stepaudio")
+
+
+def test_maker_structures_pair_finds_makers_in_labels_prose_products_and_providers() -> None:
+    triples = facts(DRIFT / "maker-structures" / "drifted.md")
+    assert _types(triples, "Organization") == {V.iri("organization", k) for k in (
+        "acmelabs", "gammaai", "delta", "epsilonresearch")}  # not "Other models", "Frontier Models"
+    assert ("developedBy", V.iri("organization", "acmelabs")) in about(triples, "acme13b")  # a bold label
+    assert ("developedBy", V.iri("organization", "gammaai")) in about(triples, "gamma2")  # "model by"
+    assert ("developedBy", V.iri("organization", "epsilonresearch")) in about(triples, "epsilon3")
+    assert ("developedBy", V.iri("organization", "delta")) in about(triples, "delta1")  # "Delta Products"
+    assert V.iri("model", "deltachat") not in _types(triples, "Model")
 
 
 def test_emoji_links_pair_strips_emoji_and_owners() -> None:

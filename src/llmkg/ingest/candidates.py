@@ -97,6 +97,10 @@ def weigh(ex, candidates: list) -> list:
 def decide(ex, candidates: list) -> None:
     """Weigh each candidate with its surroundings and emit what it is."""
     for c, ctx, verdict in weigh(ex, candidates):
+        if ctx.org_list and c.own.score < E.MODEL and M.org_like(c.names[0].label, ex.lex):
+            # "#### Model Providers" / "- [Acme AI](https://acme.ai): ...": the entries are makers
+            ex._record("organization", c.names[0].label, c.item.line_at(c.start), aliases=list(c.names[0].aliases))
+            continue
         facts = (ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title)
         if verdict.score >= E.MODEL:
             EntryFacts(*facts).emit()

@@ -138,6 +138,13 @@ def lists_models(label: str, lex) -> bool | None:
     return verdict
 
 
+def lists_organizations(label: str, lex) -> bool:
+    """'Model Providers', 'AI Companies', 'Labs': a heading whose head word names makers."""
+    phrase = re.split(r"[,;:(]|\s-\s", label, maxsplit=1)[0]
+    words = [w.lower() for w in _WORD.findall(phrase)]
+    return bool(words) and _noun(words[-1], lex) == "organization"
+
+
 def _noun(word: str, lex) -> str | None:
     for form in (word, word.removesuffix("s"), word.removesuffix("es")):
         if form in lex.model_nouns:

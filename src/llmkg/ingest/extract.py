@@ -49,6 +49,7 @@ class _Context:
     topic: str | None
     products: bool  # the maker's heading lists products ("OpenAI Products")
     model_list: bool  # a heading or group label says its entries are models
+    org_list: bool = False  # a heading says its entries are makers ("Model Providers")
 
 
 @dataclass
@@ -154,7 +155,9 @@ class _Extractor:
                     break
         if section and org and section == org:
             section = None  # the maker's own heading is no section
-        return _Context(section, org, topic, products, model_list)
+        org_list = bool(item.headings) and item.parent is None and E.lists_organizations(
+            M.plain_label(item.headings[-1].text), self.lex)
+        return _Context(section, org, topic, products, model_list, org_list)
 
     def _group(self, index: int, item: Item) -> bool:
         """A bullet that heads nested entries and names no model itself."""

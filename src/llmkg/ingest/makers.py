@@ -84,7 +84,7 @@ def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str,
     "LLM from", "models by" (known ones, or one that reads as a maker's name), partners."""
     out = []
     for m in STATED_ORG.finditer(desc):
-        candidate = next(g for g in m.groups() if g)
+        candidate = next(g for g in m.groups() if g).rstrip(".")
         after = desc[m.start(next(i for i, g in enumerate(m.groups(), 1) if g)):]
         known = known_in([candidate, *re.split(r",\s*", after.split(")")[0])[1:3]], lex)
         if known:

@@ -219,11 +219,7 @@ class _Flattener:
             if kind == "heading_open":
                 inline = tokens[i + 1]
                 text, _, _ = _render_inline(inline.children or [], 0)
-                heading = Heading(int(tok.tag[1:]), text.strip(), tok.map[0] + 1)
-                self.headings.append(heading)
-                while self.path_stack and self.path_stack[-1].level >= heading.level:
-                    self.path_stack.pop()
-                self.path_stack.append(heading)
+                self._heading(Heading(int(tok.tag[1:]), text.strip(), tok.map[0] + 1))
                 i += 3
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
@@ -239,7 +235,10 @@ class _Flattener:
                     and not (item_stack and item_stack[-1] is None):
                 start = tok.map[0] + 1
                 text, links, breaks = _render_inline(tok.children or [], start)
-                if links:
+                if not item_stack and _bold_label(tok.children or []):
+                    # "**OpenAI**" on a line of its own heads what follows, as a heading would
+                    self._heading(Heading(BOLD_LABEL_LEVEL, text.strip().rstrip(":").strip(), start))
+                elif links:
                     parent = next((x for x in reversed(item_stack) if x is not None), None)
                     self.items.append(Item(line=start, end_line=tok.map[1], depth=len(list_stack),
                                            ordered=False, text=text, links=tuple(links),
@@ -265,6 +264,12 @@ class _Flattener:
                 continue
             i += 1
         return Catalog(self.path, self.path.name, self.items, self.tables, self.headings)
+
+    def _heading(self, heading: Heading) -> None:
+        self.headings.append(heading)
+        while self.path_stack and self.path_stack[-1].level >= heading.level:
+            self.path_stack.pop()
+        self.path_stack.append(heading)
 
     def _table(self, tokens, i: int) -> int:
         line = tokens[i].map[0] + 1
@@ -293,6 +298,17 @@ class _Flattener:
             i += 1
         self.tables.append(Table(line, tuple(self.path_stack), tuple(header), tuple(rows)))
         return i + 1
+
+
+# A bold line of its own ("**OpenAI**") heads what follows below every heading level.
+BOLD_LABEL_LEVEL = 7
+
+
+def _bold_label(children) -> bool:
+    """An inline made of one bold run (and at most a colon): '**OpenAI**', '**Providers**:'."""
+    kinds = [c.type for c in children if not (c.type == "text" and not c.content.strip(" :"))]
+    return kinds[:1] == ["strong_open"] and kinds[-1:] == ["strong_close"] and \
+        all(k in ("strong_open", "strong_close", "text") for k in kinds) and kinds.count("strong_open") == 1
 
 
 def _inline_text(markdown: str) -> str:
