@@ -85,11 +85,13 @@ def weigh(ex, candidates: list) -> list:
         return E.context(maker=bool(ctx.org), products=ctx.products, model_list=ctx.model_list,
                          siblings=share, own=own)
 
-    bases = {id(c): c.own.score + around(c, None, 0).score for c in candidates}
+    sure = {id(c): c.own.score + around(c, None, 0).score >= E.MODEL for c in candidates}
+    models = {list_key: sum(sure[id(o)] for o in members) for list_key, members in lists.items()}
     out = []
     for c in candidates:
-        siblings = [o for o in lists[_list_of(c.item)] if o is not c]
-        share = sum(bases[id(o)] >= E.MODEL for o in siblings) / len(siblings) if len(siblings) >= 2 else None
+        list_key = _list_of(c.item)
+        siblings = len(lists[list_key]) - 1  # counted once per list: a section of thousands stays linear
+        share = (models[list_key] - sure[id(c)]) / siblings if siblings >= 2 else None
         out.append((c, contexts[id(c)], c.own.plus(around(c, share, c.own.score))))
     return out
 

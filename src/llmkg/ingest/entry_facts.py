@@ -19,6 +19,7 @@ from llmkg.ingest.records import Iri, Ref
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
+_ANY_DIGIT = re.compile(r"\d")
 _OPENS_WITH_BASE = re.compile(r"\W*([A-Z][\w.\-]*(?:\s[\w.\-]+)?)\s+fine-?tuned\s+(?:with|on|for|using|to)\b")
 _SENTENCE_END = re.compile(r"\.\s|;\s|\.$")
 
@@ -107,12 +108,7 @@ class EntryFacts:
             record.add("hasArchitecture", _arch(arch), self.line(at))
 
     def _architectures(self, text: str) -> list[tuple[str, int]]:
-        out = []
-        for arch in self.lex.architectures:
-            m = arch.pattern.search(text)
-            if m:
-                out.append((arch.name, m.start()))
-        return out
+        return [(arch.name, at) for arch, at in self.lex.architectures_in(text)]
 
     # -- organisations -----------------------------------------------------------------
     def _org_from_text(self) -> str | None:
@@ -351,6 +347,8 @@ def owned_links(lex, links, title_link) -> list:
 
 def attached_sizes(text: str, own: set[str]) -> bool:
     """Does the text give sizes of its own model (not of a model it names)?"""
+    if not _ANY_DIGIT.search(text):
+        return False
     active, total = F.find_active_and_total(text)
     if active or total:
         return True

@@ -25,6 +25,11 @@ UNSURE = 1
 
 _WORD = re.compile(r"[A-Za-z][\w\-+.']*")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"(?<![\d.])[.;!?](?:\s|$)|\s[-|]\s")
+_PHRASE_END = re.compile(r"[,;:(]|\s-\s")
+_TRAINED = re.compile(r"\W*(?:fine-?tuned|trained|pre-?trained|instruction-tuned|distilled)\b", re.I)
+_OWN_NAME_OPENING = re.compile(r"\W*([\w.\-]+(?:\s+[\w.\-]+){0,2}?)\s*(?:[,:]|\bis\b)\s*")
 # 'BioGPT', 'SaulLM', 'StreamingLLM': a coined word ending in GPT or LM (not the bare word)
 _MODEL_LIKE_TOKEN = re.compile(r"^[a-z][\w.]*(?:gpt|lm)$")
 # Words that end a clause's first noun phrase: its verb, a relative pronoun, a conjunction.
@@ -59,7 +64,7 @@ class Evidence:
 
 def versioned(name: str) -> bool:
     """'Llama 3', 'GPT-4o', 'Phi-1.5', 'o3-mini': a token with a digit that is no year."""
-    return any(re.search(r"\d", t) and not _YEAR.match(t) for t in N.name_tokens(name))
+    return any(_DIGIT.search(t) and not _YEAR.match(t) for t in N.name_tokens(name))
 
 
 def reads_as_title(name: str, lex) -> bool:
@@ -78,7 +83,7 @@ def reads_as_title(name: str, lex) -> bool:
 def first_clause(desc: str) -> str:
     """The description up to its first sentence end, without link-only punctuation."""
     text = desc.lstrip(" :-|>[]/")
-    return re.split(r"(?<![\d.])[.;!?](?:\s|$)|\s[-|]\s", text, maxsplit=1)[0]
+    return _SENTENCE.split(text, maxsplit=1)[0]
 
 
 def head_noun(clause: str, lex, limit: int = 10) -> str | None:
@@ -90,14 +95,14 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
     noun wins. A clause that opens with a gerund ('Pushing Frontiers in ...',
     'Benchmarking LLMs') is an action, not a name for the entry: no verdict.
     """
-    phrase = re.split(r"[,;:(]|\s-\s", clause, maxsplit=1)[0]
+    phrase = _PHRASE_END.split(clause, maxsplit=1)[0]
     phrase = _OPEN_WEIGHTS.sub(" open-weights ", phrase)  # "Open Weights and Open Data for ...": released weights
     words = [w.lower().strip(".'") for w in _WORD.findall(phrase)][:limit]
     if words and words[0] in ("is", "are", "was"):
         words = words[1:]  # "[ref] is a model trained by OpenAI": the subject is the entry
     if words and (words[0].endswith("ing") and _noun(words[0], lex) != "model" or words[0] in _QUESTIONS):
         return None  # "Training LLMs to ...", "How Increasing Input Tokens Impacts LLM ...": no name for it
-    if any(a.pattern.search(phrase) for a in lex.architectures) and any(_noun(w, lex) == "model" for w in words):
+    if any(_noun(w, lex) == "model" for w in words) and any(a.pattern.search(phrase) for a in lex.architectures):
         return "model"  # "Sparse mixture of experts models", "SSM-Transformer Model"
     verdict = None
     for i, word in enumerate(words):
@@ -126,7 +131,7 @@ def lists_models(label: str, lex) -> bool | None:
     Language Model: Challenges and Solutions' do not.
     """
     label = label.split(":", 1)[1] if ":" in label.strip(":") else label
-    phrase = re.split(r"[,;:(]|\s-\s", label, maxsplit=1)[0]
+    phrase = _PHRASE_END.split(label, maxsplit=1)[0]
     verdict = None
     for i, word in enumerate(w.lower() for w in _WORD.findall(phrase)):
         if i and (word in lex.prepositions or word in _STOPS):
@@ -140,7 +145,7 @@ def lists_models(label: str, lex) -> bool | None:
 
 def lists_organizations(label: str, lex) -> bool:
     """'Model Providers', 'AI Companies', 'Labs': a heading whose head word names makers."""
-    phrase = re.split(r"[,;:(]|\s-\s", label, maxsplit=1)[0]
+    phrase = _PHRASE_END.split(label, maxsplit=1)[0]
     words = [w.lower() for w in _WORD.findall(phrase)]
     return bool(words) and _noun(words[-1], lex) == "organization"
 
@@ -187,7 +192,7 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
     elif titled:
         said.add(titled)
     noun = said.pop() if len(said) == 1 else None
-    if re.match(r"\W*(?:fine-?tuned|trained|pre-?trained|instruction-tuned|distilled)\b", desc, re.I):
+    if _TRAINED.match(desc):
         ev.add("trained", 2)  # "fine-tuned with ... on 1,000 prompts": what is trained is a model
     if noun == "model":
         ev.add("described as a model", 2)
@@ -209,7 +214,7 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
 def _after_own_name(clause: str, names: list[N.Name]) -> str:
     """'ScreenAI, a model designed for ...' -> 'a model designed for ...': the entry's own
     name opening its description says nothing about what it is."""
-    m = re.match(r"\W*([\w.\-]+(?:\s+[\w.\-]+){0,2}?)\s*(?:[,:]|\bis\b)\s*", clause)
+    m = _OWN_NAME_OPENING.match(clause)
     if m and any(key(m.group(1)) == key(n.label) for n in names):
         return clause[m.end():]
     return clause

@@ -248,10 +248,8 @@ class _Extractor:
 
     def _architectures_named(self, item: Item) -> None:
         """An architecture the catalog names anywhere is an Architecture ("Drag Your GAN")."""
-        for arch in self.lex.architectures:
-            m = arch.pattern.search(item.text)
-            if m:
-                self._record("architecture", arch.name, item.line_at(m.start()))
+        for arch, at in self.lex.architectures_in(item.text):
+            self._record("architecture", arch.name, item.line_at(at))
 
     # -- candidates ------------------------------------------------------------------
     def _segments(self, item: Item) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ the right entry and source line. Nothing here knows markdown or RDF.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -45,8 +46,11 @@ _DATE = re.compile(r"\[\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?,?\
                    r"|\[\s*((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\s*[\])]")
 
 
-def find_dates(text: str) -> list[Found]:
+@lru_cache(maxsize=1 << 12)  # an entry's text is read for dates by several stages
+def find_dates(text: str) -> tuple[Found, ...]:
     """Bracketed dates: [18 Jul 2023], [Mar 2023], [April 2024], [2023], [2023-07-18]."""
+    if "[" not in text:
+        return ()
     found = []
     for m in _DATE.finditer(text):
         if m.group(3):
@@ -64,7 +68,7 @@ def find_dates(text: str) -> list[Found]:
         else:
             found.append(Found(Date(lexical[:4]), m.start(), m.end(),
                                note=f"impossible date '{m.group(0)}', kept the year only"))
-    return found
+    return tuple(found)
 
 
 def today() -> str:
@@ -144,6 +148,9 @@ _CONTEXT_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k
 def find_context_lengths(text: str) -> list[Found]:
     """Context windows: '128K context', '1 million token context', 'up to 8,192 tokens'."""
     found = []
+    lowered = text.lower()
+    if "token" not in lowered and "context" not in lowered:
+        return found  # neither a window nor a token count can be written without these
     for m in _CONTEXT_NUMBER.finditer(text):
         number, unit = m.group(1), m.group(2)
         after = text[m.end(): m.end() + 40].lower()
@@ -185,6 +192,7 @@ _NOT_A_WINDOW = re.compile(r"\b(?:output|outputs|generat\w*|respon\w*|answer|com
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$|([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
+@lru_cache(maxsize=1 << 14)  # each link is looked at by several stages
 def arxiv_id(url: str) -> str | None:
     """The arXiv id a URL points to, on arxiv.org or a mirror (/abs/ID, /pdf/ID, /papers/ID)."""
     if "://" not in url:
@@ -213,6 +221,7 @@ def _host_and_path(url: str) -> tuple[str, list[str]]:
     return parts.netloc.lower().removeprefix("www."), [s for s in parts.path.split("/") if s]
 
 
+@lru_cache(maxsize=1 << 14)  # each link is looked at by several stages
 def repository(url: str) -> str | None:
     """The canonical repository IRI of a GitHub or Hugging Face model repo URL."""
     host_, segments = _host_and_path(url)
@@ -226,6 +235,7 @@ def repository(url: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)  # each link is looked at by several stages
 def repository_owner(url: str) -> str | None:
     """The GitHub / Hugging Face owner of a URL (also of org pages without a repo)."""
     host_, segments = _host_and_path(url)
@@ -234,6 +244,7 @@ def repository_owner(url: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)  # each link is looked at by several stages
 def host(url: str) -> str:
     return _host_and_path(url)[0]
 

@@ -56,8 +56,11 @@ class Lexicon:
         for arch in self.architectures:
             for name in (arch.name, *arch.aliases):
                 self._arch_by_key[key(name)] = arch
+        # all architectures' patterns in one, a named group each: one pass over a text finds them all
+        self._any_architecture = re.compile(
+            "|".join(f"(?P<a{i}>{a.pattern.pattern})" for i, a in enumerate(self.architectures)) or "$^", re.I)
         r = self.rules
-        self.generic_links = {t.lower() for t in r["generic_link_texts"]}
+        self.generic_links = frozenset(t.lower() for t in r["generic_link_texts"])
         self.resource_words = _words_re(r["resource_name_words"])
         self.resource_starts = tuple(s.lower() for s in r["resource_description_starts"])
         self.generic_name_words = {w.lower() for w in r["generic_name_words"]}
@@ -97,11 +100,24 @@ class Lexicon:
     def architecture(self, name: str) -> Architecture | None:
         return self._arch_by_key.get(key(name))
 
-    def is_generic_link(self, text: str) -> bool:
-        from llmkg.ingest.names import strip_symbols
+    def architectures_in(self, text: str) -> list[tuple[Architecture, int]]:
+        """(architecture, offset of its first mention) for each architecture the text names, in lexicon order."""
+        first: dict[int, int] = {}
+        for m in self._any_architecture.finditer(text):
+            first.setdefault(int(m.lastgroup[1:]), m.start())
+        return [(self.architectures[i], at) for i, at in sorted(first.items())]
 
-        text = strip_symbols(text).strip().lower()  # "ref📑" is "ref"
-        return text in self.generic_links or not re.search(r"[a-z0-9]", text)
+    def is_generic_link(self, text: str) -> bool:
+        return _generic(text, self.generic_links)
+
+
+@lru_cache(maxsize=1 << 14)  # link texts recur: git, ref, emoji
+def _generic(text: str, generic_links: frozenset[str]) -> bool:
+    from llmkg.ingest.names import strip_symbols
+
+    text = strip_symbols(text).strip().lower()  # "ref📑" is "ref"
+    return text in generic_links or not re.search(r"[a-z0-9]", text)
+
 
 
 def _words_re(words: list[str]) -> re.Pattern:

@@ -26,22 +26,30 @@ _NAME = (rf"((?:[A-Z]{_W}|[A-Z]|[a-z][\w.]*-[\w.\-]*\d{_W}?)"
 # what may follow a released name: the clause ends, or it says more about the model
 _AFTER = r"(?=\s*(?:[^\w\s]|$|with\b|and\b|model|is\b|was\b))"
 _MODEL = r"(?:model|LLM|language model|VLM|MLLM|foundation model)s?"
-# (frame, whether the name needs a version): "Gemini Ultra is the first model" says enough
-# itself; "introduces Foo" does not.
+# (whether the name needs a version, the frame). A frame either holds the name as its
+# group 1, or (None groups) is the words that follow a name: the name is then read
+# right before it, so that the engine does not try a name at every position.
 _FRAMES = [
     # "we release Xyz-7B", "introduces Xyz 2", "announced their latest image model, DALL-E 3"
     (True, re.compile(rf"\b(?:release[sd]?|introduc(?:e|es|ed|ing)|present(?:s|ed)?|announc(?:e|es|ed)|"
                rf"launch(?:es|ed)?|unveil(?:s|ed)?|open-sourc(?:e|es|ed))\s+(?:the\s+|their\s+|its\s+|our\s+)?"
                rf"(?:(?:new|latest|first)\s+)?(?:[\w\-]+\s+){{0,2}}?(?:{_MODEL},?\s+)?{_NAME}{_AFTER}")),
     # "Gemini Ultra is the first model to ...", "Xyz-7B, a 7B model ..."
-    (False, re.compile(rf"{_NAME},?\s+(?:is|was|,)?\s*(?:a|an|the)\s+(?:[\w\-]+\s+){{0,4}}?{_MODEL}\b")),
+    (False, re.compile(rf",?\s+(?:is\s+|was\s+|,\s*)?(?:a|an|the)\s+(?:[\w\-]+\s+){{0,4}}?{_MODEL}\b")),
     # "GPT-4 Turbo with 128K context"
-    (True, re.compile(rf"{_NAME}\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context")),
+    (True, re.compile(r"\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context")),
     # "BitNet b1.58, in which every single parameter (or weight) of the LLM"
-    (True, re.compile(rf"{_NAME},\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b")),
+    (True, re.compile(rf",\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b")),
 ]
+_NAME_AT_END = re.compile(rf"(?<![\w.\-]){_NAME}$")
 
-
+# the words each frame needs, searched before the frame itself is tried
+_TRIGGERS = [re.compile(r"\b(?:release|introduc|present|announc|launch|unveil|open-sourc)", re.I),
+             re.compile(rf"\b{_MODEL}\b", re.I),
+             re.compile(r"\bcontext\b", re.I),
+             re.compile(r"\bin which\b", re.I)]
+_ANY_FRAME = re.compile(rf"{_MODEL}|\bcontext\b|\bin which\b|\brelease|\bintroduc|\bpresent|\bannounc|\blaunch|"
+                        r"\bunveil|\bopen-sourc", re.I)
 _NOT_NAME_WORDS = {"this", "the", "that", "these", "those", "our", "its", "their", "it", "we", "a", "an",
                    "model", "models", "llm", "llms"}
 
@@ -55,19 +63,29 @@ class Mention:
 
 def models_named(text: str, lex) -> list[Mention]:
     """Versioned model names the text introduces, each with the clause it stands in."""
+    if not _ANY_FRAME.search(text):
+        return []  # most entries: none of the frames' words, no need to try them
     found: dict[str, Mention] = {}
-    for needs_version, frame in _FRAMES:
+    for (needs_version, frame), trigger in zip(_FRAMES, _TRIGGERS):
+        if not trigger.search(text):
+            continue  # a frame is tried only where its words are
         for m in frame.finditer(text):
-            name = _trim(m.group(1))
+            if frame.groups:
+                start, name = m.start(1), _trim(m.group(1))
+            else:
+                window = max(0, m.start() - 80)
+                before = _NAME_AT_END.search(text, window, m.start())
+                if not before:
+                    continue
+                start, name = before.start(1), _trim(before.group(1))
             if not name or not N.looks_like_name(name, strict=False):
                 continue
             if not E.versioned(name) and (needs_version or len(name.split()) < 2):
                 continue
             if any(w.lower() in _NOT_NAME_WORDS for w in name.split()):
                 continue  # "This Model is ...", "The LLM is ..."
-            if not needs_version and E.head_noun(text[m.start(1) + len(name):].lstrip(" ,"), lex) != "model":
+            if not needs_version and E.head_noun(text[start + len(name):].lstrip(" ,"), lex) != "model":
                 continue  # "Direct Preference Optimization, a method without a reward model"
-            start = m.start(1)
             stop = re.search(r"[.;](?:\s|$)", text[start + len(name):])
             end = start + len(name) + (stop.start() if stop else len(text) - start - len(name))
             found.setdefault(name.lower(), Mention(name, start, end))

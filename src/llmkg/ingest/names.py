@@ -24,6 +24,7 @@ NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "fl
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
 _GENERIC_TAIL = re.compile(r"\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
 _AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
+_TOKEN_SEPARATORS = re.compile(r"[\s\-_/]+")
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[bmtk]|a\d+(?:\.\d+)?b|\d+x\d+b)$", re.I)
 
 
@@ -56,7 +57,7 @@ def words(text: str) -> list[str]:
 
 def name_tokens(name: str) -> list[str]:
     """'Llama 4 Scout' -> ['llama', '4', 'scout']; 'Phi-3-mini' -> ['phi', '3', 'mini']."""
-    return [t for t in re.split(r"[\s\-_/]+", name.lower()) if t]
+    return [t for t in _TOKEN_SEPARATORS.split(name.lower()) if t]
 
 
 def is_size_token(token: str) -> bool:
