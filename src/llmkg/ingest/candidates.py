@@ -62,7 +62,8 @@ def read_candidates(ex, index: int, item: Item) -> list:
         lead = seg[:title_link.start - start] if title_link else ""
         subtitle = N.strip_symbols(title_link.text).partition(":")[2] if title_link else ""
         own = E.intrinsic(names, seg, desc, title_url, owned, attached_sizes(seg, own_names),
-                          bool(ex.lex.lineage_re.search(desc)), ex.lex, lead=lead, subtitle=subtitle)
+                          bool(ex.lex.lineage_re.search(desc)), ex.lex, lead=lead, subtitle=subtitle,
+                          title_text=title_link.text.replace("\ufe0f", "") if title_link else "")
         if introduced:  # "OpenAI announced their latest image model, DALL-E 3"
             own.add("introduced as a model", 2)
         out.append(Candidate(index, item, start, end, links, names, title_link, desc_at, org_in_title, own,

@@ -162,10 +162,12 @@ def _noun(word: str, lex) -> str | None:
 
 
 def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, owned_urls: list[str],
-              sizes: bool, lineage: bool, lex, *, lead: str = "", subtitle: str = "") -> Evidence:
+              sizes: bool, lineage: bool, lex, *, lead: str = "", subtitle: str = "",
+              title_text: str = "") -> Evidence:
     """What the entry says about itself, whatever surrounds it. `lead` is text before
     the entry's name ("Math solving optimized LLM [WizardMath]"), `subtitle` what its
-    title link says after the name ("Tina: Tiny Reasoning Models via LoRA")."""
+    title link says after the name ("Tina: Tiny Reasoning Models via LoRA"), `title_text`
+    the title link's own text, marks and all ("Talk📺")."""
     ev = Evidence()
     label = names[0].label
     if versioned(label):
@@ -206,7 +208,7 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
         ev.add("model repository", 2)
     if lineage:
         ev.add("built on a model", 1)
-    if title_url and F.host(title_url) in lex.post_hosts:
+    if title_url and F.host(title_url) in lex.post_hosts or any(m in title_text for m in lex.post_marks):
         ev.add("a post about it", -1)
     return ev
 

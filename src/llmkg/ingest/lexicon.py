@@ -77,6 +77,7 @@ class Lexicon:
         self.function_words = {w.lower() for w in ev["function_words"]}
         self.prepositions = {w.lower() for w in ev["prepositions"]}
         self.post_hosts = {h.lower() for h in ev["post_hosts"]}
+        self.post_marks = tuple(m.replace("\ufe0f", "") for m in ev["post_marks"])
         self.model_list_words = _words_re(ev["model_list_words"])
         self.product_words = _words_re(ev["product_words"])
         self.topic_words = _words_re(r["topic_group_words"])
