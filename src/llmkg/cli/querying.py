@@ -40,12 +40,20 @@ def query(
 
     if format not in OUTPUT_FORMATS:
         raise QueryError(f"unknown output format '{format}'", hint=f"use one of: {', '.join(OUTPUT_FORMATS)}")
+    values = parse_params(param)
+    password = os.environ.get("LLMKG_PASSWORD") if user else None
+    result = run(name, store=store, endpoint=endpoint, params=values, user=user, password=password)
+    typer.echo(render(result, format), nl=False)
+
+
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """`--param key=value` options as a dict."""
+    from llmkg.errors import QueryError
+
     values = {}
-    for item in param or []:
+    for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise QueryError(f"bad --param '{item}'", hint="write --param key=value")
         values[key.strip()] = value
-    password = os.environ.get("LLMKG_PASSWORD") if user else None
-    result = run(name, store=store, endpoint=endpoint, params=values, user=user, password=password)
-    typer.echo(render(result, format), nl=False)
+    return values

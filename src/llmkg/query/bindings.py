@@ -67,6 +67,18 @@ def _outer_group_start(text: str) -> int:
     raise QueryError("cannot find the WHERE group of the query to bind parameters in")
 
 
+def words(text: str):
+    """Each word that stands alone in a query, outside comments, strings and
+    IRIs, lower-cased, with the brace depth it stands at and the index just
+    after it (llmkg/query/guard.py reads the query form and SERVICE from them)."""
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        if token.lastgroup == "word":
+            yield token.group().lower(), depth, token.end()
+        elif token.lastgroup == "brace":
+            depth += 1 if token.group() == "{" else -1
+
+
 def _next_brace(text: str, start: int) -> int:
     i = start
     while i < len(text):

@@ -161,6 +161,16 @@ def bind(query: SavedQuery, values: dict[str, str]) -> dict[str, object]:
     return terms
 
 
+def bound_text(saved: SavedQuery, values: dict[str, str]) -> str:
+    """The saved query's text with its parameters bound in a VALUES block."""
+    terms = bind(saved, values)
+    if not terms:
+        return saved.text
+    from llmkg.query.bindings import bind_values
+
+    return bind_values(saved.text, terms)
+
+
 class QueryResult:
     """Projected variable names and rows of pyoxigraph terms (None where unbound)."""
 
@@ -230,7 +240,8 @@ def _plain(term) -> str:
     return "" if term is None else term.value
 
 
-def _short(term) -> str:
+def short_term(term) -> str:
+    """A term as the table shows it: a prefixed name where a prefix fits, else its value."""
     if term is None:
         return ""
     value = term.value
@@ -255,15 +266,10 @@ def render(result: QueryResult, fmt: str) -> str:
         lines = ["\t".join("?" + v for v in result.variables)]
         lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
         return "\n".join(lines) + "\n"
-    if fmt == "json":  # SPARQL 1.1 JSON results
-        import json
-
-        return json.dumps({"head": {"vars": result.variables},
-                           "results": {"bindings": [
-                               {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
-                               for row in result.rows]}}, indent=1, ensure_ascii=False) + "\n"
+    if fmt == "json":
+        return json_results(result.variables, result.rows)
     if fmt == "table":
-        cells = [[_short(t) for t in row] for row in result.rows]
+        cells = [[short_term(t) for t in row] for row in result.rows]
         widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
         widths = [min(w, 60) for w in widths]
 
@@ -275,6 +281,16 @@ def render(result: QueryResult, fmt: str) -> str:
         rows.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
         return "\n".join(rows) + "\n"
     raise QueryError(f"unknown output format '{fmt}'", hint=f"use one of: {', '.join(OUTPUT_FORMATS)}")
+
+
+def json_results(variables: list[str], rows, *, head: dict | None = None, indent: int | None = 1) -> str:
+    """SPARQL 1.1 JSON results; `head` adds members to the head (the server's limit notice)."""
+    import json
+
+    return json.dumps({"head": {"vars": variables, **(head or {})},
+                       "results": {"bindings": [
+                           {v: _json_term(t) for v, t in zip(variables, row) if t is not None}
+                           for row in rows]}}, indent=indent, ensure_ascii=False) + "\n"
 
 
 def _clip(text: str, width: int) -> str:

@@ -1,0 +1,171 @@
+"""What a Linked Data page shows about one resource IRI: its label and types,
+its facts with the catalog file and line each came from, what links to it,
+and its triples for Turtle / N-Triples / JSON-LD.
+
+Provenance as docs/vocabulary.md stores it: a fact with a reified statement
+in the provenance graph comes from that statement's lines; any other
+asserted fact from the lines of its subject; a fact only in the inferred
+graph was inferred by the reasoner. Plain functions over an open store, run
+in the server's query threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from llmkg import vocab as V
+
+MAX_FACTS = 2_000     # facts shown on a page
+MAX_INCOMING = 200    # links to the resource shown on a page
+
+_PREFIXES = f"""PREFIX rdf: <{V.RDF}>
+PREFIX rdfs: <{V.RDFS}>
+PREFIX prov: <{V.PROV}>
+PREFIX llmkg: <{V.LLMKG}>
+"""
+_FACTS = _PREFIXES + """SELECT DISTINCT ?p ?o ?label ?g WHERE {
+  GRAPH ?g { ?e ?p ?o }
+  OPTIONAL { ?o rdfs:label ?label }
+} ORDER BY ?p ?o LIMIT %d""" % (MAX_FACTS + 1)
+_STATED = _PREFIXES + """SELECT DISTINCT ?p ?o ?source ?catalog ?line WHERE {
+  ?statement rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
+  ?source llmkg:lineNumber ?line ; llmkg:inCatalog ?file .
+  ?file rdfs:label ?catalog .
+} ORDER BY ?catalog ?line"""
+_LINES = _PREFIXES + """SELECT DISTINCT ?source ?catalog ?line WHERE {
+  ?e prov:wasDerivedFrom ?source .
+  ?source llmkg:lineNumber ?line ; llmkg:inCatalog ?file .
+  ?file rdfs:label ?catalog .
+} ORDER BY ?catalog ?line"""
+_INCOMING = _PREFIXES + """SELECT DISTINCT ?s ?p ?label WHERE {
+  ?s ?p ?e .
+  FILTER(?p != rdf:subject && ?p != rdf:object)
+  OPTIONAL { ?s rdfs:label ?label }
+} ORDER BY ?p ?label ?s LIMIT %d""" % (MAX_INCOMING + 1)
+_TRIPLES = _PREFIXES + """CONSTRUCT { ?e ?p ?o . ?statement ?sp ?so } WHERE {
+  { ?e ?p ?o } UNION { ?statement rdf:subject ?e ; ?sp ?so }
+}"""
+_EXISTS = "ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }"
+HIDDEN = {V.LLMKG + "nameKey"}  # search keys, never displayed (docs/vocabulary.md)
+
+
+@dataclass
+class Source:
+    catalog: str
+    line: int
+    iri: str
+
+    def __str__(self) -> str:
+        return f"{self.catalog}:{self.line}"
+
+
+@dataclass
+class Fact:
+    property: str
+    value: object          # a pyoxigraph term
+    label: str | None      # the value's rdfs:label, if it has one
+    sources: list[Source] = field(default_factory=list)
+    inferred: bool = False
+
+
+@dataclass
+class Link:
+    subject: str
+    property: str
+    label: str | None
+
+
+@dataclass
+class Entity:
+    iri: str
+    label: str
+    types: list[str]
+    facts: list[Fact]
+    sources: list[Source]
+    incoming: list[Link]
+    more_incoming: bool
+    more_facts: bool
+    history: dict | None = None  # first and last catalog version stating it (history stores)
+
+    def values(self, prop: str) -> list[Fact]:
+        return [f for f in self.facts if f.property == prop]
+
+    @property
+    def is_model(self) -> bool:
+        return V.LLMKG + "Model" in self.types
+
+    @property
+    def is_organization(self) -> bool:
+        return V.LLMKG + "Organization" in self.types
+
+
+def _select(store, text: str, iri: str):
+    import pyoxigraph
+
+    from llmkg.query.bindings import bind_values
+
+    return store.query(bind_values(text, {"e": pyoxigraph.NamedNode(iri)}), use_default_graph_as_union=True)
+
+
+def exists(store, iri: str) -> bool:
+    return bool(_select(store, _EXISTS, iri))
+
+
+def _source(row) -> Source:
+    return Source(row["catalog"].value, int(row["line"].value), row["source"].value)
+
+
+def describe(store, iri: str) -> Entity | None:
+    """Everything the page shows about `iri`; None if the store never mentions it."""
+    if not exists(store, iri):
+        return None
+    lines = [_source(r) for r in _select(store, _LINES, iri)]
+    stated: dict[tuple[str, str], list[Source]] = {}
+    for r in _select(store, _STATED, iri):
+        stated.setdefault((r["p"].value, str(r["o"])), []).append(_source(r))
+    facts: dict[tuple[str, str], Fact] = {}
+    more_facts = False
+    for i, r in enumerate(_select(store, _FACTS, iri)):
+        if i == MAX_FACTS:
+            more_facts = True
+            break
+        prop, value = r["p"].value, r["o"]
+        if prop in HIDDEN:
+            continue
+        key = (prop, str(value))
+        fact = facts.get(key)
+        if fact is None:
+            fact = facts[key] = Fact(prop, value, r["label"].value if r["label"] else None, inferred=True)
+        if r["g"].value != V.INFERRED_GRAPH:
+            fact.inferred = False
+            fact.sources = stated.get(key) or ([] if prop == V.PROV + "wasDerivedFrom" else lines)
+    incoming = [Link(r["s"].value, r["p"].value, r["label"].value if r["label"] else None)
+                for r in _select(store, _INCOMING, iri)]
+    labels = [f.value.value for f in facts.values() if f.property == V.RDFS + "label"]
+    types = [f.value.value for f in facts.values() if f.property == V.RDF + "type"]
+    return Entity(iri=iri, label=labels[0] if labels else _fallback_label(iri), types=types,
+                  facts=list(facts.values()), sources=lines, incoming=incoming[:MAX_INCOMING],
+                  more_incoming=len(incoming) > MAX_INCOMING, more_facts=more_facts,
+                  history=history(store, iri))
+
+
+def _fallback_label(iri: str) -> str:
+    """'…/id/source/llm-landscape.md/80' -> 'source llm-landscape.md/80'."""
+    rest = iri.removeprefix(V.ID)
+    kind, _, slug = rest.partition("/")
+    return f"{kind} {slug}" if slug else rest
+
+
+def history(store, iri: str) -> dict | None:
+    """When the catalog first and last stated the resource, from a history store.
+
+    Hook for the history store of issue 13 (not on main when this was
+    written): return {"first": ..., "last": ...} read from its graph, and the
+    page shows it. Until then stores hold one catalog version: None.
+    """
+    return None
+
+
+def triples(store, iri: str) -> list:
+    """The resource's own triples and the reified statements about it (their provenance)."""
+    return list(_select(store, _TRIPLES, iri))

@@ -1,0 +1,79 @@
+"""HTML rendering for the server's pages: one Jinja2 environment with
+autoescaping on for every template (catalog text is untrusted: a model
+named `<img src=x onerror=alert(1)>` is shown as text), and the filters the
+templates use to turn RDF terms into text and links.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from starlette.responses import HTMLResponse
+
+from llmkg import vocab as V
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def local_path(iri: str) -> str | None:
+    """The server path of one of llmkg's resource IRIs ('/id/model/llama2'), else None."""
+    if iri.startswith(V.ID) and len(iri) > len(V.ID):
+        from urllib.parse import quote
+
+        return "/id/" + quote(iri[len(V.ID):], safe="/-._~")
+    return None
+
+
+def web_link(iri: str) -> str | None:
+    """An IRI a page may link to outside the server: http(s) only (never javascript:)."""
+    return iri if iri.startswith(("https://", "http://")) else None
+
+
+def short(iri: str) -> str:
+    from llmkg.cli.render import short as prefixed
+
+    return prefixed(iri)
+
+
+def term_view(term) -> dict:
+    """What a table cell or fact value shows: text, a link (local or web), a datatype."""
+    view = {"text": "", "href": None, "title": None, "datatype": None, "language": None}
+    kind = type(term).__name__
+    if term is None:
+        return view
+    if kind == "NamedNode":
+        return {**view, "text": short(term.value), "href": local_path(term.value) or web_link(term.value),
+                "title": term.value}
+    if kind == "BlankNode":
+        return {**view, "text": "_:" + term.value}
+    datatype = term.datatype.value if not term.language else None
+    shown = None if datatype in (None, V.XSD + "string") else short(datatype)
+    return {**view, "text": term.value, "datatype": shown, "language": term.language}
+
+
+@lru_cache(maxsize=1)
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(local_path=local_path, web_link=web_link, short=short, term=term_view)
+    return env
+
+
+def page(template: str, *, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
+    html = environment().get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def wants_html(request, offers, aliases: dict[str, str]) -> bool:
+    """True if a client prefers text/html to the data formats `offers` (a browser)."""
+    from llmkg.publish.serve.results import Offer, negotiate
+
+    accept = request.headers.get("accept", "")
+    if "html" not in accept:
+        return False
+    chosen = negotiate(accept, (Offer("html", "text/html"),) + tuple(offers),
+                       {"application/xhtml+xml": "html", **aliases})
+    return chosen is not None and chosen.name == "html"

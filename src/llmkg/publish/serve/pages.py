@@ -1,0 +1,174 @@
+"""The pages people read: the query UI (/), saved queries as forms and result
+tables (/queries/NAME), Linked Data pages (/id/KIND/SLUG), name search
+(/search) and pictures (/pictures/timeline, /pictures/lineage).
+
+Data formats of the same resources are negotiated (Accept, or `format=`):
+a browser gets HTML, a client asking for SPARQL results or RDF gets those.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from llmkg import vocab as V
+from llmkg.errors import LlmkgError, QueryError
+from llmkg.publish.serve import entity as E
+from llmkg.publish.serve import results as R
+from llmkg.publish.serve.html import local_path, page, wants_html
+from llmkg.publish.serve.sparql import ProtocolError, respond, run_saved, saved_params, saved_query
+
+SEARCH = """PREFIX llmkg: <https://w3id.org/llmkg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?e ?label ?type WHERE {
+  ?e llmkg:nameKey ?key ; rdfs:label ?label .
+  OPTIONAL { ?e rdf:type ?type . FILTER(STRSTARTS(STR(?type), STR(llmkg:))) }
+} ORDER BY ?label ?e LIMIT 50"""
+
+
+def _picture_link(iri: str) -> str:
+    return local_path(iri) or iri
+
+
+async def index(request: Request) -> Response:
+    queries = request.app.state.queries
+    return page("index.html", queries=list(queries.values()), limits=request.app.state.engine.limits,
+                default_query=queries["models-per-organization"].text)
+
+
+async def saved(request: Request) -> Response:
+    """GET /queries/NAME: a browser gets the form and a result table; other
+    clients the SPARQL results (Accept or format=csv|tsv|json|xml)."""
+    query = saved_query(request, request.path_params["name"])
+    values = saved_params(request, query)
+    if request.query_params.get("format") or not wants_html(request, R.SOLUTION_OFFERS, R.SOLUTION_ALIASES):
+        return respond(await run_saved(request, query, values), request)
+    error, outcome = None, None
+    if "run" in request.query_params or values or not query.params:
+        try:
+            outcome = await run_saved(request, query, values)
+        except QueryError as exc:  # a bad parameter: shown beside the form
+            error = str(exc)
+    args = [(k, v) for k, v in request.query_params.multi_items() if k not in ("format", "run")]
+    return page("query.html", query=query, values=values, outcome=outcome, error=error,
+                download=lambda fmt: str(request.url_for("saved", name=query.name).include_query_params(
+                    **dict(args), format=fmt)), status=400 if error else 200)
+
+
+async def resource(request: Request) -> Response:
+    """GET /id/KIND/SLUG: the resource https://w3id.org/llmkg/id/KIND/SLUG."""
+    iri = V.ID + request.path_params["rest"]
+    engine = request.app.state.engine
+    try:
+        import pyoxigraph
+
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        raise ProtocolError("not a resource IRI", status=404) from None
+    wanted = request.query_params.get("format")
+    if wanted or not wants_html(request, R.GRAPH_OFFERS, R.GRAPH_ALIASES):
+        offer = R.negotiate(request.headers.get("accept"), R.GRAPH_OFFERS, R.GRAPH_ALIASES, wanted=wanted)
+        if offer is None:
+            raise ProtocolError("cannot answer in any format the request accepts", status=406,
+                                hint="accept text/html, text/turtle, application/n-triples or "
+                                     "application/ld+json")
+        found = await engine.call(E.exists, iri)
+        if not found:
+            raise ProtocolError(f"no resource <{iri}> in this graph", status=404)
+        triples = await engine.call(E.triples, iri)
+        return Response(R.graph_body(triples, offer), media_type=offer.media_type, headers={"Vary": "Accept"})
+    described = await engine.call(E.describe, iri)
+    if described is None:
+        return page("error.html", status=404, title="Not found",
+                    message=f"No resource <{iri}> in this graph.")
+    pictures = {}
+    if described.is_model:
+        from llmkg.publish.pictures import lineage_spec
+
+        rows = await engine.call(_lineage_rows, request.app.state.queries["lineage-tree"], iri)
+        pictures["lineage"] = lineage_spec(rows, link=_picture_link)
+    if described.is_organization:
+        from llmkg.publish.pictures import timeline_spec
+
+        rows = await engine.call(_rows, request.app.state.queries["model-releases"].text)
+        spec = timeline_spec(rows, link=_picture_link, organization=iri)
+        if spec["data"]["values"]:
+            pictures["timeline"] = spec
+    return page("entity.html", e=described, pictures=pictures, headers={"Vary": "Accept"})
+
+
+def _rows(store, text: str):
+    from llmkg.query.saved import QueryResult
+
+    solutions = store.query(text, use_default_graph_as_union=True)
+    return QueryResult([v.value for v in solutions.variables], [tuple(s) for s in solutions])
+
+
+def _lineage_rows(store, saved, iri: str):
+    """The lineage-tree query with its start bound to one IRI (not looked up by name)."""
+    import pyoxigraph
+
+    from llmkg.query.bindings import bind_values
+
+    return _rows(store, bind_values(saved.text, {"start": pyoxigraph.NamedNode(iri)}))
+
+
+async def search(request: Request) -> Response:
+    """GET /search?q=NAME: entities whose name key is the key of NAME (case,
+    accents, spaces and punctuation blind); one hit goes straight to its page."""
+    from llmkg.keys import name_key
+
+    text = request.query_params.get("q", "").strip()[:200]
+    hits = []
+    if text:
+        import pyoxigraph
+
+        from llmkg.query.bindings import bind_values
+
+        query = bind_values(SEARCH, {"key": pyoxigraph.Literal(name_key(text))})
+        outcome = await request.app.state.engine.run(query, "select")
+        kinds: dict[str, dict] = {}
+        for e, label, kind in outcome.rows:
+            hit = kinds.setdefault(e.value, {"iri": e.value, "label": label.value, "types": [],
+                                             "href": local_path(e.value)})
+            if kind is not None:
+                hit["types"].append(kind.value.removeprefix(V.LLMKG))
+        hits = list(kinds.values())
+        if len(hits) == 1 and hits[0]["href"]:
+            return RedirectResponse(hits[0]["href"], status_code=303)
+    return page("search.html", q=text, hits=hits, status=200 if hits or not text else 404)
+
+
+async def picture(request: Request) -> Response:
+    """GET /pictures/timeline and /pictures/lineage?model=NAME: the picture in
+    a page, or its Vega-Lite spec as JSON (Accept: application/json or format=json)."""
+    from starlette.responses import JSONResponse
+
+    from llmkg.publish.pictures import lineage_spec, timeline_spec
+
+    name = request.path_params["name"]
+    engine = request.app.state.engine
+    queries = request.app.state.queries
+    error, spec = None, None
+    model = request.query_params.get("model", "").strip()
+    try:
+        if name == "timeline":
+            spec = timeline_spec(await engine.call(_rows, queries["model-releases"].text), link=_picture_link)
+        elif name == "lineage":
+            from llmkg.query.saved import bound_text
+
+            text = bound_text(queries["lineage-tree"], {"model": model} if model else {})
+            spec = lineage_spec(await engine.call(_rows, text), link=_picture_link)
+        else:
+            raise ProtocolError(f"no picture '{name}'", status=404, hint="see /pictures/timeline, /pictures/lineage")
+    except ProtocolError:
+        raise
+    except LlmkgError as exc:
+        error = f"{exc}"
+    if request.query_params.get("format") == "json" or not wants_html(request, (R.Offer("json", "application/json"),), {}):
+        if error:
+            raise ProtocolError(error, status=404)
+        return JSONResponse(spec)
+    return page("picture.html", name=name, spec=spec, model=model or queries["lineage-tree"].params[0].default,
+                error=error, status=404 if error else 200)
