@@ -33,3 +33,26 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
 @pytest.fixture
 def cli():
     return run_cli
+
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def served_store(tmp_path_factory) -> Path:
+    """The bundled catalog plus tests/fixtures/serve/xss.md, whose model is
+    named `<img src=x onerror=alert(1)>` (fine-tuned from Llama 2), in one store."""
+    from llmkg.build import build, bundled_catalog
+
+    store = tmp_path_factory.mktemp("served") / "store"
+    build([bundled_catalog(), ROOT / "tests" / "fixtures" / "serve" / "xss.md"], store=store, validate=False)
+    return store
+
+
+@pytest.fixture(scope="session")
+def llmkg_server(served_store, tmp_path_factory):
+    """`llmkg serve` on the served store (127.0.0.1, a free port), stopped by PID."""
+    from servers import running_llmkg
+
+    with running_llmkg(served_store, tmp_path_factory.mktemp("serve")) as server:
+        yield server

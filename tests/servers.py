@@ -223,3 +223,28 @@ def running_virtuoso(root: Path) -> Iterator[Server]:
 def virtuoso_server(tmp_path_factory) -> Iterator[Server]:
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
         yield server
+
+
+# --------------------------------------------------------------------------
+# llmkg serve
+
+
+@dataclass(frozen=True)
+class LlmkgServer:
+    url: str          # base URL, no trailing slash
+    pid: int
+    log: Path
+
+
+@contextlib.contextmanager
+def running_llmkg(store: Path, root: Path, *options: str) -> Iterator[LlmkgServer]:
+    """`llmkg serve --store STORE` on 127.0.0.1 and a free port, stopped by PID."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = root / f"llmkg-serve-{port}.log"
+    proc = _start([sys.executable, "-m", "llmkg", "serve", "--store", str(store), "--host", "127.0.0.1",
+                   "--port", str(port), *options], cwd=root, log=log, ready_url=f"{base}/queries")
+    try:
+        yield LlmkgServer(base, proc.pid, log)
+    finally:
+        stop(proc)

@@ -14,8 +14,9 @@ is held, new queries wait at most the time limit and are then refused (503).
 from __future__ import annotations
 
 import asyncio
+import queue
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from llmkg.errors import LlmkgError
@@ -56,11 +57,28 @@ class Engine:
 
     def __init__(self, store, limits: Limits) -> None:
         self.store, self.limits = store, limits
-        self._pool = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="llmkg-query")
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._slots: asyncio.Semaphore | None = None  # made in the running loop
+        # Daemon threads, not a ThreadPoolExecutor: its threads are joined at
+        # exit, so an abandoned query would keep Ctrl-C from stopping the server.
+        for n in range(limits.workers):
+            threading.Thread(target=self._work, name=f"llmkg-query-{n}", daemon=True).start()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for _ in range(self.limits.workers):
+            self._jobs.put(None)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            work, deadline, future, loop = job
+            try:
+                result, error = work(deadline), None
+            except BaseException as exc:  # handed to the request, never lost in this thread
+                result, error = None, exc
+            try:
+                loop.call_soon_threadsafe(_settle, future, result, error)
+            except RuntimeError:  # the loop has closed: the server is stopping
+                return
 
     async def run(self, text: str, form: str) -> Outcome:
         """Evaluate `text` (a query of `form`, already checked) off the event loop."""
@@ -81,8 +99,9 @@ class Engine:
         except TimeoutError:
             raise Busy(f"the server is busy: every one of its {self.limits.workers} query slots "
                        f"stayed taken for {timeout:g} s", hint="try again later") from None
-        future = loop.run_in_executor(self._pool, work, deadline)
+        future = loop.create_future()
         future.add_done_callback(self._finished)
+        self._jobs.put((work, deadline, future, loop))  # never waits: at most `workers` jobs exist
         try:
             return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
@@ -90,7 +109,7 @@ class Engine:
                             hint="make it more selective, or start the server with a larger --timeout"
                             ) from None
 
-    def _finished(self, future) -> None:
+    def _finished(self, future: asyncio.Future) -> None:
         """The slot is free when the thread really is (an abandoned query's too)."""
         self._slots.release()
         if not future.cancelled():
@@ -113,3 +132,12 @@ class Engine:
                 break
             rows.append(tuple(item) if select else item)  # a solution's terms, or a Triple
         return outcome
+
+
+def _settle(future: asyncio.Future, result, error) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)

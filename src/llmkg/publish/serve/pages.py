@@ -25,6 +25,9 @@ SELECT DISTINCT ?e ?label ?type WHERE {
   ?e llmkg:nameKey ?key ; rdfs:label ?label .
   OPTIONAL { ?e rdf:type ?type . FILTER(STRSTARTS(STR(?type), STR(llmkg:))) }
 } ORDER BY ?label ?e LIMIT 50"""
+# No name has the key: names whose key holds it ('llama2' in 'codellama2'). A
+# scan of the keys, so only when the index look-up found nothing.
+SEARCH_PART = SEARCH.replace("rdfs:label ?label .", "rdfs:label ?label .\n  FILTER(CONTAINS(?key, ?part))")
 
 
 def _picture_link(iri: str) -> str:
@@ -116,7 +119,8 @@ def _lineage_rows(store, saved, iri: str):
 
 async def search(request: Request) -> Response:
     """GET /search?q=NAME: entities whose name key is the key of NAME (case,
-    accents, spaces and punctuation blind); one hit goes straight to its page."""
+    accents, spaces and punctuation blind), else whose key contains it; one
+    hit goes straight to its page."""
     from llmkg.keys import name_key
 
     text = request.query_params.get("q", "").strip()[:200]
@@ -126,8 +130,10 @@ async def search(request: Request) -> Response:
 
         from llmkg.query.bindings import bind_values
 
-        query = bind_values(SEARCH, {"key": pyoxigraph.Literal(name_key(text))})
-        outcome = await request.app.state.engine.run(query, "select")
+        key = pyoxigraph.Literal(name_key(text))
+        outcome = await request.app.state.engine.run(bind_values(SEARCH, {"key": key}), "select")
+        if not outcome.rows:
+            outcome = await request.app.state.engine.run(bind_values(SEARCH_PART, {"part": key}), "select")
         kinds: dict[str, dict] = {}
         for e, label, kind in outcome.rows:
             hit = kinds.setdefault(e.value, {"iri": e.value, "label": label.value, "types": [],

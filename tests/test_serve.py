@@ -1,0 +1,402 @@
+"""`llmkg serve` over HTTP: a real server on 127.0.0.1 (tests/servers.py),
+spoken to with httpx as any SPARQL client would, results compared with the
+embedded store's."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from urllib.parse import urlsplit
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import XSS_NAME, run_cli
+
+JSON = "application/sparql-results+json"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+MODELS = "PREFIX llmkg: <https://w3id.org/llmkg/ontology#> SELECT ?m WHERE { ?m a llmkg:Model } ORDER BY ?m"
+
+
+def get(server, path: str, **kwargs) -> httpx.Response:
+    return httpx.get(server.url + path, timeout=30, trust_env=False, **kwargs)
+
+
+def post(server, path: str, **kwargs) -> httpx.Response:
+    return httpx.post(server.url + path, timeout=30, trust_env=False, **kwargs)
+
+
+def rows_of(response: httpx.Response) -> list[tuple]:
+    media = response.headers["content-type"].split(";")[0]
+    fmt = {JSON: ox.QueryResultsFormat.JSON, "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+           "text/tab-separated-values": ox.QueryResultsFormat.TSV}[media]
+    return [tuple(s) for s in ox.parse_query_results(response.content, format=fmt)]
+
+
+def local_rows(store, text: str) -> list[tuple]:
+    from llmkg.store import open_store
+
+    return [tuple(s) for s in open_store(store).query(text, use_default_graph_as_union=True)]
+
+
+# --- SPARQL 1.1 Protocol --------------------------------------------------------
+
+def test_get_post_form_and_post_direct_give_the_store_rows(llmkg_server, served_store):
+    expected = local_rows(served_store, MODELS)
+    assert len(expected) > 100
+    by_get = get(llmkg_server, "/sparql", params={"query": MODELS}, headers={"Accept": JSON})
+    by_form = post(llmkg_server, "/sparql", data={"query": MODELS}, headers={"Accept": JSON})
+    by_body = post(llmkg_server, "/sparql", content=MODELS.encode(),
+                   headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+    for response in (by_get, by_form, by_body):
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith(JSON)
+        assert rows_of(response) == expected
+
+
+@pytest.mark.parametrize("accept, media", [
+    (JSON, JSON), ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+    ("*/*", JSON), (None, JSON)])
+def test_select_results_by_accept(llmkg_server, served_store, accept, media):
+    headers = {"Accept": accept} if accept else {}
+    response = get(llmkg_server, "/sparql", params={"query": MODELS}, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media
+    expected = local_rows(served_store, MODELS)
+    if media == "text/csv":
+        lines = response.text.splitlines()
+        assert lines[0] == "m" and lines[1:] == [m.value for (m,) in expected]
+    else:
+        assert rows_of(response) == expected
+
+
+def test_unacceptable_accept_is_406(llmkg_server):
+    response = get(llmkg_server, "/sparql", params={"query": MODELS}, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.text.startswith("Error: cannot answer")
+
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", ox.RdfFormat.TURTLE),
+                                         ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                                         ("application/ld+json", ox.RdfFormat.JSON_LD)])
+def test_construct_and_describe_as_rdf(llmkg_server, served_store, accept, fmt):
+    construct = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+                 "CONSTRUCT { ?m rdfs:label ?l } WHERE { ?m rdfs:label ?l }")
+    expected = set(local_rows(served_store, construct))
+    response = get(llmkg_server, "/sparql", params={"query": construct}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    assert {(t.subject, t.predicate, t.object) for t in ox.parse(response.content, format=fmt)} == expected
+    describe = get(llmkg_server, "/sparql", params={"query": "DESCRIBE <https://w3id.org/llmkg/id/model/llama2>"},
+                   headers={"Accept": accept})
+    labels = [t.object.value for t in ox.parse(describe.content, format=fmt)
+              if t.predicate.value.endswith("#label")]
+    assert labels == ["Llama 2"]
+
+
+def test_ask(llmkg_server):
+    response = get(llmkg_server, "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON})
+    assert response.json() == {"head": {}, "boolean": True}
+
+
+def test_malformed_query_is_one_line_400(llmkg_server):
+    response = get(llmkg_server, "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    assert response.text.startswith("Error: malformed SPARQL") and response.text.count("\n") == 1
+
+
+# --- read-only, SERVICE ----------------------------------------------------------
+
+def _store_files(store) -> dict:
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(store.iterdir())}
+
+
+@pytest.mark.parametrize("how", ["direct", "form-update", "query-text", "get-update"])
+def test_updates_are_refused_and_the_store_is_unchanged(llmkg_server, served_store, how):
+    update = "INSERT DATA { <https://example.org/x> <https://example.org/p> 1 }"
+    before, count = _store_files(served_store), local_rows(served_store, COUNT)
+    if how == "direct":
+        response = post(llmkg_server, "/sparql", content=update,
+                        headers={"Content-Type": "application/sparql-update"})
+    elif how == "form-update":
+        response = post(llmkg_server, "/sparql", data={"update": update})
+    elif how == "query-text":
+        response = post(llmkg_server, "/sparql", data={"query": update})
+    else:
+        response = get(llmkg_server, "/sparql", params={"update": update})
+    assert response.status_code == 403
+    assert "read-only" in response.text
+    after = get(llmkg_server, "/sparql", params={"query": "ASK { <https://example.org/x> ?p ?o }"},
+                headers={"Accept": JSON})
+    assert after.json()["boolean"] is False
+    assert _store_files(served_store) == before and local_rows(served_store, COUNT) == count
+
+
+def test_service_is_refused_and_no_request_leaves(llmkg_server):
+    calls = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+
+    def accept() -> None:
+        try:
+            calls.append(listener.accept())
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        response = get(llmkg_server, "/sparql", params={"query": query})
+        thread.join()
+    finally:
+        listener.close()
+    assert response.status_code == 403
+    assert response.text.startswith("Error: SERVICE is refused")
+    assert calls == []
+
+
+# --- limits ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def limited_server(served_store, tmp_path_factory):
+    from servers import running_llmkg
+
+    with running_llmkg(served_store, tmp_path_factory.mktemp("limited"), "--max-rows", "5",
+                       "--timeout", "1", "--workers", "2") as server:
+        yield server
+
+
+def test_row_cap_is_stated(limited_server):
+    response = get(limited_server, "/sparql", params={"query": MODELS}, headers={"Accept": JSON})
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == 5
+    assert response.headers["llmkg-limit"] == "row cap of 5 rows reached: results truncated"
+    assert response.json()["head"]["limit"] == response.headers["llmkg-limit"]
+    csv = get(limited_server, "/sparql", params={"query": MODELS}, headers={"Accept": "text/csv"})
+    assert len(csv.text.splitlines()) == 6 and "row cap" in csv.headers["llmkg-limit"]
+    small = get(limited_server, "/sparql", params={"query": COUNT}, headers={"Accept": JSON})
+    assert "llmkg-limit" not in small.headers and "limit" not in small.json()["head"]
+
+
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+           "FILTER(STRLEN(STR(?c)) + STRLEN(STR(?f)) + STRLEN(STR(?i)) < 0) }")
+
+
+def _threads(pid: int) -> int:
+    from pathlib import Path
+
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+
+def test_runaway_queries_are_abandoned_without_new_threads(limited_server):
+    """Three runaway queries (days of work) on 2 slots: each is answered at the
+    time limit or refused as busy, the server starts no thread for them, and
+    pages that need no query still answer."""
+    threads = _threads(limited_server.pid)
+    started = time.monotonic()
+    results = []
+
+    def ask() -> None:
+        results.append(get(limited_server, "/sparql", params={"query": RUNAWAY}))
+
+    askers = [threading.Thread(target=ask) for _ in range(3)]
+    for t in askers:
+        t.start()
+    for t in askers:
+        t.join()
+    elapsed = time.monotonic() - started
+    assert sorted(r.status_code for r in results) == [503, 503, 503]
+    assert sum("time limit of 1 s" in r.headers.get("llmkg-limit", "") for r in results) == 2
+    assert sum("busy" in r.text for r in results) == 1
+    assert elapsed < 15
+    assert _threads(limited_server.pid) <= threads
+    assert get(limited_server, "/static/app.css").status_code == 200
+
+
+# --- saved queries as an HTTP API ---------------------------------------------------
+
+def test_saved_query_api_binds_parameters_as_the_cli_does(llmkg_server, served_store):
+    from llmkg.query.saved import run
+
+    expected = run("lineage", store=served_store, params={"model": "code llama"}).rows
+    response = get(llmkg_server, "/queries/lineage", params={"model": "code llama"}, headers={"Accept": JSON})
+    assert response.status_code == 200
+    assert rows_of(response) == expected and expected
+    as_csv = get(llmkg_server, "/queries/lineage", params={"model": "code llama", "format": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text.splitlines()[0] == "start,startName,ancestor,ancestorName,depth"
+
+
+def test_saved_query_parameter_is_a_term_not_text(llmkg_server):
+    injection = 'x" } } SELECT * WHERE { ?s ?p ?o } #'
+    response = get(llmkg_server, "/queries/lineage", params={"model": injection}, headers={"Accept": JSON})
+    assert response.status_code == 200 and response.json()["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize("path, status, message", [
+    ("/queries/lineage?limit=3", 400, "Error: query 'lineage' has no parameter 'limit'"),
+    ("/queries/largest-context-windows?limit=many", 400, "Error: parameter 'limit' needs an integer, got 'many'"),
+    ("/queries/nothing-like-this", 404, "Error: no saved query 'nothing-like-this'"),
+    ("/queries/..%2Fpyproject.toml", 404, "Error: "),
+    ("/queries/lineage.rq", 404, "Error: no saved query"),
+])
+def test_saved_query_errors_are_one_line(llmkg_server, path, status, message):
+    response = get(llmkg_server, path, headers={"Accept": JSON})
+    assert response.status_code == status
+    assert response.text.startswith(message) and response.text.count("\n") == 1
+
+
+def test_query_list_is_json(llmkg_server):
+    listed = {q["name"]: q for q in get(llmkg_server, "/queries").json()}
+    assert "lineage" in listed and listed["lineage"]["params"][0]["name"] == "model"
+
+
+# --- Linked Data ---------------------------------------------------------------------
+
+def test_entity_page_shows_label_facts_and_catalog_lines(llmkg_server):
+    page = get(llmkg_server, "/id/model/llama2", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = page.text
+    assert '<h1 id="label">Llama 2</h1>' in text
+    assert "llm-landscape.md:80" in text           # the catalog file and line of its facts
+    assert 'href="/id/organization/meta"' in text  # its organisation
+    assert "Code Llama" in text                    # what links to it (built on it)
+    assert "Lineage" in text
+
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", ox.RdfFormat.TURTLE),
+                                         ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                                         ("application/ld+json", ox.RdfFormat.JSON_LD)])
+def test_entity_by_content_negotiation(llmkg_server, accept, fmt):
+    response = get(llmkg_server, "/id/model/llama2", headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    triples = list(ox.parse(response.content, format=fmt))
+    iri = "https://w3id.org/llmkg/id/model/llama2"
+    assert any(t.subject.value == iri and t.object == ox.Literal("Llama 2") for t in triples)
+    # provenance comes along: the reified statements about it and their source lines
+    assert any(t.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom" for t in triples)
+
+
+def test_unknown_entity_is_404(llmkg_server):
+    assert get(llmkg_server, "/id/model/no-such-model", headers={"Accept": "text/html"}).status_code == 404
+    assert get(llmkg_server, "/id/model/no-such-model", headers={"Accept": "text/turtle"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["llama-2", "LLAMA 2", "Llama 2", "lláma 2"])
+def test_search_finds_by_name_key(llmkg_server, name):
+    response = get(llmkg_server, "/search", params={"q": name})
+    assert response.status_code == 303 and response.headers["location"] == "/id/model/llama2"
+
+
+def test_search_falls_back_to_part_of_a_name(llmkg_server):
+    response = get(llmkg_server, "/search", params={"q": "img src x"})
+    assert response.status_code == 303 and response.headers["location"] == "/id/model/imgsrcxonerroralert1"
+    several = get(llmkg_server, "/search", params={"q": "LAMA"})
+    assert several.status_code == 200
+    assert all(f'href="/id/model/{m}"' in several.text for m in ("llama", "llama2", "llama3", "codellama"))
+
+
+def test_search_without_hit_is_404(llmkg_server):
+    response = get(llmkg_server, "/search", params={"q": "no such model anywhere"})
+    assert response.status_code == 404 and "Nothing is named" in response.text
+
+
+# --- untrusted text, headers, static files ------------------------------------------
+
+def test_hostile_name_is_text_on_every_page(llmkg_server):
+    from html import escape
+
+    escaped = escape(XSS_NAME, quote=False)
+    pages = ["/id/model/imgsrcxonerroralert1", "/id/organization/evilcorp", "/id/model/llama2",
+             "/queries/models-by-organization?organization=Evil+Corp", "/search?q=img+src+x",
+             "/pictures/timeline", "/pictures/lineage?model=Llama+2"]
+    for path in pages:
+        response = get(llmkg_server, path, headers={"Accept": "text/html"}, follow_redirects=True)
+        assert response.status_code == 200, path
+        assert XSS_NAME not in response.text, path
+        assert "onerror=alert(1)" in response.text, path  # it is there, escaped
+        assert escaped in response.text or "\\u003cimg" in response.text, path
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("raw_path", [
+    "/static/../app.py", "/static/%2e%2e/app.py", "/static/..%2fapp.py", "/static/%2e%2e%2fapp.py",
+    "/static/vendor/../../app.py", "/static/vendor/%2e%2e%2f%2e%2e%2fapp.py", "/static/..%5capp.py",
+    "/static/%252e%252e/app.py", "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/....//app.py",
+])
+def test_static_files_cannot_be_read_outside_their_folder(llmkg_server, raw_path):
+    """Raw request lines (httpx would normalise the dots away)."""
+    host, port = urlsplit(llmkg_server.url).hostname, urlsplit(llmkg_server.url).port
+    with socket.create_connection((host, port), timeout=10) as conn:
+        conn.sendall(f"GET {raw_path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        reply = b""
+        while chunk := conn.recv(65536):
+            reply += chunk
+    status = int(reply.split(b" ", 2)[1])
+    assert status in (400, 404), (raw_path, reply[:200])
+    assert b"create_app" not in reply and b"root:" not in reply
+
+
+def test_static_file_inside_is_served(llmkg_server):
+    response = get(llmkg_server, "/static/vendor/yasgui/yasgui.min.js")
+    assert response.status_code == 200 and len(response.content) > 100_000
+
+
+# --- pictures -------------------------------------------------------------------------
+
+def test_picture_specs_as_json(llmkg_server):
+    timeline = get(llmkg_server, "/pictures/timeline", params={"format": "json"}).json()
+    models = {p["model"] for p in timeline["data"]["values"]}
+    assert {"Llama 2", XSS_NAME} <= models
+    lineage = get(llmkg_server, "/pictures/lineage", params={"model": "Llama 2", "format": "json"}).json()
+    names = {n["name"] for layer in lineage["layer"][1:] for n in layer["data"]["values"]}
+    assert {"Llama 2", "Code Llama", XSS_NAME} <= names
+
+
+# --- the command ------------------------------------------------------------------------
+
+def test_non_loopback_host_warns_and_a_taken_port_is_one_line(tmp_path, served_store):
+    taken = socket.socket()
+    taken.bind(("0.0.0.0", 0))
+    taken.listen(1)
+    try:
+        done = run_cli("serve", "--store", served_store, "--host", "0.0.0.0",
+                       "--port", str(taken.getsockname()[1]))
+    finally:
+        taken.close()
+    assert "Warning: listening on 0.0.0.0: the endpoint has no authentication" in done.stderr
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1].startswith("Error: cannot listen on 0.0.0.0:")
+    assert "Traceback" not in done.stderr
+
+
+def test_is_loopback():
+    from llmkg.publish.serve import is_loopback
+
+    assert all(map(is_loopback, ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"]))
+    assert not any(map(is_loopback, ["0.0.0.0", "::", "192.168.1.2", "example.org"]))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["query", "models-per-organization"], ["queries"]])
+def test_other_commands_import_nothing_of_the_server(bundled_store, args):
+    import subprocess
+    import sys
+
+    if args[0] == "query":
+        args = args + ["--store", str(bundled_store)]
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "llmkg", *args],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-500:]
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "typer" in imported  # the listing is real
+    assert not imported & {"starlette", "uvicorn", "jinja2", "vl_convert", "anyio"}
