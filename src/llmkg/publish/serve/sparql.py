@@ -112,11 +112,14 @@ def saved_query(request: Request, name: str):
     return saved
 
 
+RESERVED = ("format", "run")  # query-string names that are not parameters: output format, run the form
+
+
 def saved_params(request: Request, saved) -> dict[str, str]:
     """The query string's values of the saved query's parameters (empty ones: the default)."""
     values = {}
     for key, value in request.query_params.multi_items():
-        if key == "format":
+        if key in RESERVED:
             continue
         if key in values:
             raise QueryError(f"parameter '{key}' given twice")

@@ -1,0 +1,124 @@
+"""`llmkg serve` in a real browser: Playwright driving Debian's Chromium
+(/usr/bin/chromium, installed by scripts/test.sh; Playwright downloads no
+browser). Every test fails on a console error, an uncaught page error, a
+dialog (a script a hostile name smuggled in) or a request to another host."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import XSS_NAME
+
+CHROMIUM = os.environ.get("LLMKG_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+WAIT = 20_000  # ms, for pages and pictures on a busy machine
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"no Chromium at {CHROMIUM} (scripts/test.sh installs Debian's)")
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        # an empty profile of its own: a persistent context is how Playwright takes one
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS, viewport={"width": 1280, "height": 900})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def page(browser_context, llmkg_server):
+    """A fresh tab that records every console error, page error, dialog and foreign request."""
+    tab = browser_context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    tab.on("request", lambda r: None if r.url.startswith((llmkg_server.url, "data:"))
+           else problems.append(f"request to another host: {r.url}"))
+    tab.problems = problems
+    tab.base = llmkg_server.url
+    yield tab
+    tab.close()
+    assert problems == []
+
+
+def test_ui_editor_runs_sparql_and_shows_a_table(page):
+    page.goto(page.base + "/")
+    page.wait_for_selector("#yasgui[data-ready=true] .CodeMirror", timeout=WAIT)
+    page.click(".yasqe_queryButton")
+    table = page.locator(".yasr table tbody tr")
+    table.first.wait_for(timeout=WAIT)
+    assert table.count() > 20
+    assert "Microsoft" in page.locator(".yasr table").inner_text()
+
+
+def test_saved_query_form_shows_its_rows(page):
+    page.goto(page.base + "/")
+    form = page.locator("form[data-query=lineage]")
+    form.locator("input[name=model]").fill("code-llama")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/queries/lineage\?"), timeout=WAIT)
+    rows = page.locator("table.results tbody tr")
+    rows.first.wait_for(timeout=WAIT)
+    assert rows.count() == int(page.locator("#row-count").inner_text()) >= 1
+    assert "Llama 2" in rows.first.inner_text()
+    csv = page.locator("a", has_text="CSV").get_attribute("href")
+    assert "format=csv" in csv and "model=code-llama" in csv
+
+
+def test_result_link_opens_the_entity_page_with_its_lineage(page):
+    page.goto(page.base + "/queries/models-by-organization?organization=Meta&run=1")
+    page.locator("table.results a", has_text="model:llama2").first.click()
+    page.wait_for_url(page.base + "/id/model/llama2", timeout=WAIT)
+    assert page.locator("h1#label").inner_text() == "Llama 2"
+    assert "llm-landscape.md:80" in page.locator("table.facts").inner_text()
+    picture = page.locator("[data-vega=spec-lineage]")
+    picture.and_(page.locator("[data-rendered=true]")).wait_for(timeout=WAIT)
+    drawn = picture.locator("svg.marks").inner_html()
+    assert "Code Llama" in drawn and "Llama 2" in drawn
+
+
+def test_timeline_picture_draws_every_release(page, served_store):
+    from llmkg.query.saved import run
+
+    releases = len(run("model-releases", store=served_store).rows)
+    page.goto(page.base + "/pictures/timeline")
+    page.locator("[data-vega=spec-timeline][data-rendered=true]").wait_for(timeout=WAIT)
+    points = page.locator("[data-vega=spec-timeline] svg.marks .mark-symbol path")
+    assert points.count() == releases > 100
+
+
+def test_lineage_picture_page(page):
+    page.goto(page.base + "/pictures/lineage")
+    page.locator("input[name=model]").fill("Llama 2")
+    page.locator("button", has_text="Draw").click()
+    page.locator("[data-vega=spec-lineage][data-rendered=true]").wait_for(timeout=WAIT)
+    texts = page.locator("[data-vega=spec-lineage] svg.marks .mark-text text").all_text_contents()
+    assert {"Llama 2", "Code Llama", XSS_NAME} <= set(texts)
+
+
+@pytest.mark.parametrize("path", [
+    "/id/model/imgsrcxonerroralert1", "/id/organization/evilcorp", "/id/model/llama2",
+    "/queries/models-by-organization?organization=Evil+Corp&run=1", "/search?q=onerror",
+    "/pictures/timeline", "/pictures/lineage?model=Llama+2", "/id/source/xss.md/6",
+])
+def test_hostile_name_shows_as_text_and_runs_nothing(page, path):
+    page.goto(page.base + path)
+    page.wait_for_load_state("load")
+    if page.locator("[data-vega]").count():
+        page.locator("[data-vega][data-rendered=true]").first.wait_for(timeout=WAIT)
+    assert page.locator("img[src=x]").count() == 0      # no element was made of it
+    # shown as text: in the page, or in the picture's marks (their aria labels)
+    shown = page.get_by_text(XSS_NAME).count() + page.locator(f'[aria-label*="{XSS_NAME}"]').count()
+    assert shown >= 1
