@@ -19,7 +19,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 WAIT = 20_000  # ms, for pages and pictures on a busy machine
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+# skipped where there is no Chromium, except in CI (CI=true), where a missing
+# browser must fail rather than hide the tests
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason=f"no Chromium at {CHROMIUM} (scripts/test.sh installs Debian's)")
 
 
