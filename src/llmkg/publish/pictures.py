@@ -6,8 +6,9 @@ in the browser (vendored, offline) and `llmkg plot` renders it to SVG or PNG
 with vl-convert (the same Vega-Lite compiler, no browser). Vega-Lite was
 chosen over matplotlib or graphviz for that: the page gets tooltips and
 links, the file gets the same drawing, and no second renderer drifts apart.
-The data comes from saved queries (model-releases, lineage-tree); the tree
-layout is computed here, so the browser and the file place nodes alike.
+The data comes from saved queries (model-releases, lineage-tree: the
+model's ancestors and descendants, each with its base models); the layout is
+computed here, so the browser and the file place nodes alike.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def _plot_date(date: str) -> str:
     return "-".join(parts + ["01"] * (3 - len(parts)))
 
 
-def timeline_spec(result, *, link: Link = _identity, organization: str | None = None) -> dict:
+def timeline_spec(result, *, link: Link = _identity, organization: str | None = None,
+                  title: str = "Model releases by organisation") -> dict:
     """Model releases by organisation from the rows of the model-releases query.
 
     `organization` (an IRI) keeps that organisation's models only.
@@ -64,7 +66,6 @@ def timeline_spec(result, *, link: Link = _identity, organization: str | None = 
         counts[point["organization"]] = counts.get(point["organization"], 0) + 1
     for point in points:
         point["row"] = f"{point['organization']} ({counts[point['organization']]})"
-    title = "Model releases by organisation"
     if total > len(points):
         title += f" (the latest {len(points)} of {total})"
     return {
@@ -103,9 +104,10 @@ def lineage_spec(result, *, link: Link = _identity) -> dict:
     names[start] = _value(result.rows[0][columns["startName"]])
     for row in result.rows:
         child, parent = _value(row[columns["child"]]), _value(row[columns["parent"]])
-        if child is None or parent is None:
+        names[child] = _value(row[columns["childName"]])
+        if parent is None:  # a model of the lineage with no base model
             continue
-        names[child], names[parent] = _value(row[columns["childName"]]), _value(row[columns["parentName"]])
+        names[parent] = _value(row[columns["parentName"]])
         relation = _value(row[columns["relation"]]).removeprefix(V.LLMKG)
         # the reasoner adds basedOn beside each sub-property: keep the finer one
         if relation_of.get((child, parent)) in (None, "basedOn"):

@@ -15,7 +15,7 @@ from llmkg import vocab as V
 from llmkg.errors import LlmkgError, QueryError
 from llmkg.publish.serve import entity as E
 from llmkg.publish.serve import results as R
-from llmkg.publish.serve.html import local_path, page, wants_html
+from llmkg.publish.serve.html import local_path, page, short, wants_html
 from llmkg.publish.serve.sparql import ProtocolError, respond, run_saved, saved_params, saved_query
 
 SEARCH = """PREFIX llmkg: <https://w3id.org/llmkg/ontology#>
@@ -23,7 +23,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 SELECT DISTINCT ?e ?label ?type WHERE {
   ?e llmkg:nameKey ?key ; rdfs:label ?label .
-  OPTIONAL { ?e rdf:type ?type . FILTER(STRSTARTS(STR(?type), STR(llmkg:))) }
+  OPTIONAL { ?e rdf:type ?type }
 } ORDER BY ?label ?e LIMIT 50"""
 # No name has the key: names whose key holds it ('llama2' in 'codellama2'). A
 # scan of the keys, so only when the index look-up found nothing.
@@ -95,7 +95,7 @@ async def resource(request: Request) -> Response:
         from llmkg.publish.pictures import timeline_spec
 
         rows = await engine.call(_rows, request.app.state.queries["model-releases"].text)
-        spec = timeline_spec(rows, link=_picture_link, organization=iri)
+        spec = timeline_spec(rows, link=_picture_link, organization=iri, title=f"Releases of {described.label}")
         if spec["data"]["values"]:
             pictures["timeline"] = spec
     return page("entity.html", e=described, pictures=pictures, headers={"Vary": "Accept"})
@@ -139,7 +139,7 @@ async def search(request: Request) -> Response:
             hit = kinds.setdefault(e.value, {"iri": e.value, "label": label.value, "types": [],
                                              "href": local_path(e.value)})
             if kind is not None:
-                hit["types"].append(kind.value.removeprefix(V.LLMKG))
+                hit["types"].append(short(kind.value))
         hits = list(kinds.values())
         if len(hits) == 1 and hits[0]["href"]:
             return RedirectResponse(hits[0]["href"], status_code=303)
