@@ -24,10 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))  # servers.py: start on a free port, stop by PID
 
 JSON = "application/sparql-results+json"
 # (label, saved query, parameters): three saved queries of different weights
@@ -44,38 +42,6 @@ SAVED = [("models-per-organization", "models-per-organization", {}),
          ("lineage model=Code Llama", "lineage", {"model": "Code Llama"}),
          ("where-from entity=Llama 2", "where-from", {"entity": "Llama 2"})]
 ENTITY = "model/llama2"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(proc: subprocess.Popen, url: str, timeout: float = 60) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}: {url}")
-        try:
-            if httpx.get(url, timeout=2, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"server not ready: {url}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=20)
 
 
 def rss_mb(pid: int) -> float:
@@ -178,7 +144,8 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    oxigraph_bin = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    beside = Path(sys.executable).parent / "oxigraph"  # the venv's, as tests/servers.py prefers
+    oxigraph_bin = str(beside) if beside.exists() else (shutil.which("oxigraph") or str(beside))
     if not Path(oxigraph_bin).exists():
         raise SystemExit("the Oxigraph server is not installed (pip install oxigraph)")
     clients = [int(c) for c in args.clients.split(",")]
@@ -188,26 +155,15 @@ def main() -> None:
         from llmkg.publish.export import export
 
         export(store=store, format="nquads", output=work / "data.nq")
-        subprocess.run([oxigraph_bin, "load", "--location", str(work / "oxigraph"), "--file", str(work / "data.nq")],
+        subprocess.run([oxigraph_bin, "load", "--location", str(work / "data"), "--file", str(work / "data.nq")],
                        check=True, capture_output=True)
-        oxi_port, llmkg_port = free_port(), free_port()
-        logs = (work / "oxigraph.log").open("wb"), (work / "llmkg.log").open("wb")
-        oxigraph = subprocess.Popen([oxigraph_bin, "serve", "--location", str(work / "oxigraph"),
-                                     "--bind", f"127.0.0.1:{oxi_port}", "--union-default-graph"],
-                                    stdout=logs[0], stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        llmkg = subprocess.Popen([sys.executable, "-m", "llmkg", "serve", "--store", str(store),
-                                  "--port", str(llmkg_port)], stdout=logs[1], stderr=subprocess.STDOUT,
-                                 stdin=subprocess.DEVNULL, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
-        try:
-            oxi_url, llmkg_url = f"http://127.0.0.1:{oxi_port}", f"http://127.0.0.1:{llmkg_port}"
-            wait_ready(oxigraph, f"{oxi_url}/query?query=ASK%7B%7D")
-            wait_ready(llmkg, f"{llmkg_url}/queries")
-            report = measure(workloads(store, llmkg_url, oxi_url, synthetic), clients, args.requests)
+        from servers import running_llmkg, running_oxigraph
+
+        with running_oxigraph(work) as oxigraph, running_llmkg(store, work) as llmkg:
+            oxi_url = oxigraph.query_url.removesuffix("/query")
+            report = measure(workloads(store, llmkg.url, oxi_url, synthetic), clients, args.requests)
             if args.soak:
-                report["soak"] = soak(workloads(store, llmkg_url, oxi_url, synthetic), llmkg.pid, args.soak)
-        finally:
-            stop(llmkg)
-            stop(oxigraph)
+                report["soak"] = soak(workloads(store, llmkg.url, oxi_url, synthetic), llmkg.pid, args.soak)
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

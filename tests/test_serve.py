@@ -4,7 +4,6 @@ embedded store's."""
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.responses import HTMLResponse
 
@@ -16,11 +17,10 @@ from llmkg import vocab as V
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+@lru_cache(maxsize=1 << 14)  # the same IRIs recur on every page
 def local_path(iri: str) -> str | None:
     """The server path of one of llmkg's resource IRIs ('/id/model/llama2'), else None."""
     if iri.startswith(V.ID) and len(iri) > len(V.ID):
-        from urllib.parse import quote
-
         return "/id/" + quote(iri[len(V.ID):], safe="/-._~")
     return None
 
@@ -30,7 +30,9 @@ def web_link(iri: str) -> str | None:
     return iri if iri.startswith(("https://", "http://")) else None
 
 
+@lru_cache(maxsize=1 << 14)
 def short(iri: str) -> str:
+    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model' (as the CLI shows it)."""
     from llmkg.cli.render import short as prefixed
 
     return prefixed(iri)
