@@ -399,3 +399,47 @@ def test_other_commands_import_nothing_of_the_server(bundled_store, args):
                 if line.startswith("import time:")}
     assert "typer" in imported  # the listing is real
     assert not imported & {"starlette", "uvicorn", "jinja2", "vl_convert", "anyio"}
+
+
+# --- history ---------------------------------------------------------------------------
+
+def test_entity_page_shows_first_and_last_seen_from_a_history_store(tmp_path, served_store, llmkg_server):
+    """A history store (vocabulary of `llmkg history`, issue 13) made by hand:
+    three catalog versions; Llama 2 typed in all three, Code Llama in the first two."""
+    import shutil
+
+    from servers import running_llmkg
+
+    L, ID = "https://w3id.org/llmkg/ontology#", "https://w3id.org/llmkg/id/"
+    graph = ox.NamedNode("https://w3id.org/llmkg/graph/history")
+    store_dir = tmp_path / "store"
+    shutil.copytree(served_store, store_dir)
+    store = ox.Store(str(store_dir))
+    quads = []
+
+    def add(s, p, o):
+        quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph))
+
+    for n, day in ((1, "2024-11-05"), (2, "2025-01-14"), (3, "2025-06-03")):
+        add(f"{ID}version/v{n}", L + "versionNumber", ox.Literal(str(n), datatype=ox.NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer")))
+        add(f"{ID}version/v{n}", "http://purl.org/dc/terms/date",
+            ox.Literal(day, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")))
+    for model, last in (("llama2", 3), ("codellama", 2)):
+        interval = f"{ID}interval/{model}"
+        add(interval, L + "factSubject", ox.NamedNode(f"{ID}model/{model}"))
+        add(interval, L + "factPredicate", ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
+        add(interval, L + "factObject", ox.NamedNode(L + "Model"))
+        add(interval, L + "firstVersion", ox.NamedNode(f"{ID}version/v1"))
+        add(interval, L + "lastVersion", ox.NamedNode(f"{ID}version/v{last}"))
+    store.extend(quads)
+    store.flush()
+    del store
+    with running_llmkg(store_dir, tmp_path) as server:
+        llama2 = get(server, "/id/model/llama2", headers={"Accept": "text/html"}).text
+        codellama = get(server, "/id/model/codellama", headers={"Accept": "text/html"}).text
+    assert ("First stated by the catalog in its version of 2024-11-05; still stated by the newest "
+            "version (2025-06-03)") in llama2
+    assert "last stated in its version of 2025-01-14" in codellama
+    plain = get(llmkg_server, "/id/model/llama2", headers={"Accept": "text/html"}).text
+    assert 'id="history"' not in plain

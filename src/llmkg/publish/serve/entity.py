@@ -156,14 +156,30 @@ def _fallback_label(iri: str) -> str:
     return f"{kind} {slug}" if slug else rest
 
 
-def history(store, iri: str) -> dict | None:
-    """When the catalog first and last stated the resource, from a history store.
+# The history store of `llmkg history` (issue 13; docs/vocabulary.md 'History'
+# on that branch): each fact's intervals of consecutive catalog versions. An
+# entity is in a version when an interval of its rdf:type fact covers it.
+_HISTORY = _PREFIXES + f"""PREFIX dcterms: <{V.DCTERMS}>
+SELECT ?from ?fromDate ?to ?toDate WHERE {{
+  ?interval llmkg:factSubject ?e ; llmkg:factPredicate rdf:type ;
+            llmkg:firstVersion ?first ; llmkg:lastVersion ?last .
+  ?first llmkg:versionNumber ?from ; dcterms:date ?fromDate .
+  ?last llmkg:versionNumber ?to ; dcterms:date ?toDate .
+}}"""
+_NEWEST = _PREFIXES + "SELECT (MAX(?n) AS ?newest) WHERE { ?version llmkg:versionNumber ?n }"
 
-    Hook for the history store of issue 13 (not on main when this was
-    written): return {"first": ..., "last": ...} read from its graph, and the
-    page shows it. Until then stores hold one catalog version: None.
-    """
-    return None
+
+def history(store, iri: str) -> dict | None:
+    """When the catalog first and last stated the resource, from a history
+    store; None for a store of one catalog version (no intervals)."""
+    spans = [(int(r["from"].value), r["fromDate"].value, int(r["to"].value), r["toDate"].value)
+             for r in _select(store, _HISTORY, iri)]
+    if not spans:
+        return None
+    first, last = min(spans), max(spans, key=lambda s: s[2])
+    newest = next(iter(store.query(_NEWEST, use_default_graph_as_union=True)))["newest"]
+    return {"first": first[1], "last": last[3],
+            "still": newest is not None and last[2] == int(newest.value)}
 
 
 def triples(store, iri: str) -> list:
