@@ -63,6 +63,9 @@ def test_ui_editor_runs_sparql_and_shows_a_table(page):
     table.first.wait_for(timeout=WAIT)
     assert table.count() > 20
     assert "Microsoft" in page.locator(".yasr table").inner_text()
+    # an organisation's IRI links to its page on this server
+    page.locator(".yasr table a", has_text="organization/meta").first.click()
+    page.wait_for_url(page.base + "/id/organization/meta", timeout=WAIT)
 
 
 def test_saved_query_form_shows_its_rows(page):
@@ -124,3 +127,16 @@ def test_hostile_name_shows_as_text_and_runs_nothing(page, path):
     # shown as text: in the page, or in the picture's marks (their aria labels)
     shown = page.get_by_text(XSS_NAME).count() + page.locator(f'[aria-label*="{XSS_NAME}"]').count()
     assert shown >= 1
+
+
+def test_hostile_name_in_editor_results_is_text(page):
+    """YASGUI's table draws the endpoint's results: the name must stay text there too."""
+    page.goto(page.base + "/")
+    page.wait_for_selector("#yasgui[data-ready=true] .CodeMirror", timeout=WAIT)
+    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+             "SELECT ?m ?name WHERE { ?m rdfs:label ?name FILTER(CONTAINS(?name, \"onerror\")) }")
+    page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+    page.click(".yasqe_queryButton")
+    page.locator(".yasr table tbody tr").first.wait_for(timeout=WAIT)
+    assert page.locator("img[src=x]").count() == 0
+    assert XSS_NAME in page.locator(".yasr table").inner_text()
