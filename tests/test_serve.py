@@ -443,3 +443,18 @@ def test_entity_page_shows_first_and_last_seen_from_a_history_store(tmp_path, se
     assert "last stated in its version of 2025-01-14" in codellama
     plain = get(llmkg_server, "/id/model/llama2", headers={"Accept": "text/html"}).text
     assert 'id="history"' not in plain
+
+
+@pytest.mark.parametrize("request_kwargs, status, message", [
+    ({"data": {"query": "ASK {}", **{f"f{i}": "x" for i in range(80)}}}, 400, "Error: too many form fields"),
+    ({"content": b"x" * (2 << 20), "headers": {"Content-Type": "application/sparql-query"}}, 413,
+     "Error: request body over"),
+    ({"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "Error: cannot read a query sent as"),
+    ({"data": {"query": ["ASK {}", "ASK {}"]}}, 400, "Error: give exactly one query"),
+    ({"data": {"query": "ASK {}", "default-graph-uri": "https://example.org/g"}}, 400,
+     "Error: default-graph-uri and named-graph-uri are not supported"),
+])
+def test_bad_protocol_requests_are_one_line_4xx(llmkg_server, request_kwargs, status, message):
+    response = post(llmkg_server, "/sparql", **request_kwargs)
+    assert response.status_code == status
+    assert response.text.startswith(message) and response.text.count("\n") == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from llmkg.errors import LlmkgError, QueryError
 from llmkg.publish.serve import results as R
@@ -48,8 +48,11 @@ async def _query_text(request: Request) -> str:
         if media == "application/sparql-query":
             fields = {"query": [body.decode("utf-8", errors="replace")]}
         elif media == "application/x-www-form-urlencoded":
-            fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True,
-                              max_num_fields=64)
+            try:
+                fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True,
+                                  max_num_fields=64)
+            except ValueError:
+                raise ProtocolError("too many form fields") from None
         elif media == "application/sparql-update":
             raise ProtocolError("updates are refused: this endpoint is read-only", status=403)
         else:
@@ -69,6 +72,8 @@ async def _query_text(request: Request) -> str:
 async def endpoint(request: Request) -> Response:
     from llmkg.query.guard import check_read_only
 
+    if request.method == "GET" and not request.query_params and "html" in request.headers.get("accept", ""):
+        return RedirectResponse("/", status_code=303)  # a browser that followed a link: the editor
     text = await _query_text(request)
     form = check_read_only(text)
     outcome = await request.app.state.engine.run(text, form)
