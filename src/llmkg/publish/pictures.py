@@ -42,18 +42,11 @@ def _plot_date(date: str) -> str:
     return "-".join(parts + ["01"] * (3 - len(parts)))
 
 
-def timeline_spec(result, *, link: Link = _identity, organization: str | None = None,
-                  title: str = "Model releases by organisation") -> dict:
-    """Model releases by organisation from the rows of the model-releases query.
-
-    `organization` (an IRI) keeps that organisation's models only.
-    """
+def timeline_spec(result, *, link: Link = _identity, title: str = "Model releases by organisation") -> dict:
+    """Model releases by organisation from rows in the columns of the model-releases query."""
     columns = {name: i for i, name in enumerate(result.variables)}
     points = []
     for row in result.rows:
-        org = _value(row[columns["organization"]])
-        if organization and org != organization:
-            continue
         date = _value(row[columns["date"]])
         points.append({"model": _value(row[columns["modelName"]]), "released": date,
                        "date": _plot_date(date),
@@ -176,14 +169,12 @@ def _tree_layout(nodes: list[str], parents: dict[str, list[str]], names: dict[st
     return places
 
 
-def picture(name: str, *, store=None, params: dict[str, str] | None = None, link: Link = _identity,
-            organization: str | None = None) -> dict:
+def picture(name: str, *, store=None, params: dict[str, str] | None = None, link: Link = _identity) -> dict:
     """The spec of picture `name` (timeline or lineage) over the store."""
     from llmkg.query.saved import run
 
     if name == "timeline":
-        return timeline_spec(run("model-releases", store=store, params=params), link=link,
-                             organization=organization)
+        return timeline_spec(run("model-releases", store=store, params=params), link=link)
     if name == "lineage":
         return lineage_spec(run("lineage-tree", store=store, params=params), link=link)
     raise LlmkgError(f"unknown picture '{name}'", hint=f"use one of: {', '.join(PICTURES)}")

@@ -46,6 +46,12 @@ _TRIPLES = _PREFIXES + """CONSTRUCT { ?e ?p ?o . ?statement ?sp ?so } WHERE {
   { ?e ?p ?o } UNION { ?statement rdf:subject ?e ; ?sp ?so }
 }"""
 _EXISTS = "ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }"
+# an organisation's releases, in the columns of queries/model-releases.rq (the timeline's data)
+_RELEASES = _PREFIXES + """SELECT ?model ?modelName ?date ?organization ?organizationName WHERE {
+  BIND(?e AS ?organization)
+  ?model llmkg:developedBy ?e ; a llmkg:Model ; llmkg:releaseDate ?date ; rdfs:label ?modelName .
+  ?e rdfs:label ?organizationName .
+} ORDER BY STR(?date) ?modelName ?model"""
 HIDDEN = {V.LLMKG + "nameKey"}  # search keys, never displayed (docs/vocabulary.md)
 
 
@@ -180,6 +186,14 @@ def history(store, iri: str) -> dict | None:
     newest = next(iter(store.query(_NEWEST, use_default_graph_as_union=True)))["newest"]
     return {"first": first[1], "last": last[3],
             "still": newest is not None and last[2] == int(newest.value)}
+
+
+def releases(store, iri: str):
+    """The dated models of organisation `iri`, as the model-releases query gives them."""
+    from llmkg.query.saved import QueryResult
+
+    solutions = _select(store, _RELEASES, iri)
+    return QueryResult([v.value for v in solutions.variables], [tuple(s) for s in solutions])
 
 
 def triples(store, iri: str) -> list:

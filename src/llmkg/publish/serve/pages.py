@@ -94,18 +94,17 @@ async def resource(request: Request) -> Response:
     if described.is_organization:
         from llmkg.publish.pictures import timeline_spec
 
-        rows = await engine.call(_rows, request.app.state.queries["model-releases"].text)
-        spec = timeline_spec(rows, link=_picture_link, organization=iri, title=f"Releases of {described.label}")
+        rows = await engine.call(E.releases, iri)
+        spec = timeline_spec(rows, link=_picture_link, title=f"Releases of {described.label}")
         if spec["data"]["values"]:
             pictures["timeline"] = spec
     return page("entity.html", e=described, pictures=pictures, headers={"Vary": "Accept"})
 
 
-def _rows(store, text: str):
-    from llmkg.query.saved import QueryResult
+def _saved_rows(store, saved, params: dict[str, str]):
+    from llmkg.query.saved import run
 
-    solutions = store.query(text, use_default_graph_as_union=True)
-    return QueryResult([v.value for v in solutions.variables], [tuple(s) for s in solutions])
+    return run(saved, store=store, params=params)
 
 
 def _lineage_rows(store, saved, iri: str):
@@ -113,8 +112,10 @@ def _lineage_rows(store, saved, iri: str):
     import pyoxigraph
 
     from llmkg.query.bindings import bind_values
+    from llmkg.query.saved import SavedQuery
 
-    return _rows(store, bind_values(saved.text, {"start": pyoxigraph.NamedNode(iri)}))
+    text = bind_values(saved.text, {"start": pyoxigraph.NamedNode(iri)})
+    return _saved_rows(store, SavedQuery(saved.name, saved.path, text), {})
 
 
 async def search(request: Request) -> Response:
@@ -160,12 +161,10 @@ async def picture(request: Request) -> Response:
     model = request.query_params.get("model", "").strip()
     try:
         if name == "timeline":
-            spec = timeline_spec(await engine.call(_rows, queries["model-releases"].text), link=_picture_link)
+            spec = timeline_spec(await engine.call(_saved_rows, queries["model-releases"], {}), link=_picture_link)
         elif name == "lineage":
-            from llmkg.query.saved import bound_text
-
-            text = bound_text(queries["lineage-tree"], {"model": model} if model else {})
-            spec = lineage_spec(await engine.call(_rows, text), link=_picture_link)
+            rows = await engine.call(_saved_rows, queries["lineage-tree"], {"model": model} if model else {})
+            spec = lineage_spec(rows, link=_picture_link)
         else:
             raise ProtocolError(f"no picture '{name}'", status=404, hint="see /pictures/timeline, /pictures/lineage")
     except ProtocolError:
