@@ -190,7 +190,7 @@ def write(spec: dict, output: Path, *, format: str | None = None) -> str:
         import vl_convert
     except ImportError:
         raise LlmkgError("drawing pictures to files needs vl-convert-python",
-                         hint="pip install 'llmkg[plot]'") from None
+                         hint="install it with pip install 'llmkg[plot]'") from None
     if fmt == "svg":
         data = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE).encode("utf-8")
     else:
