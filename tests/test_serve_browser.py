@@ -140,3 +140,15 @@ def test_hostile_name_in_editor_results_is_text(page):
     page.locator(".yasr table tbody tr").first.wait_for(timeout=WAIT)
     assert page.locator("img[src=x]").count() == 0
     assert XSS_NAME in page.locator(".yasr table").inner_text()
+
+
+def test_editor_states_the_row_cap(page):
+    page.goto(page.base + "/")
+    page.wait_for_selector("#yasgui[data-ready=true] .CodeMirror", timeout=WAIT)
+    query = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c } LIMIT 10001"  # one row over the server's cap
+    page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+    page.click(".yasqe_queryButton")
+    notice = page.locator("#limit-notice")
+    notice.wait_for(state="visible", timeout=WAIT)
+    assert notice.inner_text() == "row cap of 10000 rows reached: results truncated"
+    assert page.locator(".yasr table tbody tr").count() == 1000  # drawn; all 10,000 downloadable
