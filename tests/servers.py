@@ -235,6 +235,16 @@ class LlmkgServer:
     pid: int
     log: Path
 
+    def get(self, path: str, **kwargs):
+        import httpx
+
+        return httpx.get(self.url + path, timeout=30, trust_env=False, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        import httpx
+
+        return httpx.post(self.url + path, timeout=30, trust_env=False, **kwargs)
+
 
 @contextlib.contextmanager
 def running_llmkg(store: Path, root: Path, *options: str) -> Iterator[LlmkgServer]:
