@@ -110,9 +110,9 @@ def lineage_spec(result, *, link: Link = _identity) -> dict:
     places = _tree_layout(list(names), parents, names)
     nodes = [{"name": names[n], "href": link(n), "x": x, "y": y,
               "role": "this model" if n == start else "lineage"} for n, (x, y) in places.items()]
-    edges = [{"x": places[p][0], "y": places[p][1], "x2": places[c][0], "y2": places[c][1],
-              "relation": relation_of[(c, p)], "from": names[p], "to": names[c]}
-             for (c, p) in sorted(relation_of, key=lambda e: (places[e[1]], places[e[0]]))]
+    edges = [segment for (c, p) in sorted(relation_of, key=lambda e: (places[e[1]], places[e[0]]))
+             for segment in _elbow(places[p], places[c], relation=relation_of[(c, p)], source=names[p],
+                                   target=names[c])]
     layers = max(x for x, _ in places.values()) + 1
     rows = max(y for _, y in places.values()) + 1
     hidden = {"axis": None}
@@ -129,7 +129,8 @@ def lineage_spec(result, *, link: Link = _identity) -> dict:
                           "y2": {"field": "y2"},
                           "color": {"field": "relation", "type": "nominal", "title": "relation",
                                     "scale": {"scheme": "set2"}},
-                          "tooltip": [{"field": "to"}, {"field": "relation"}, {"field": "from"}]}},
+                          "tooltip": [{"field": "target", "title": "model"}, {"field": "relation"},
+                                      {"field": "source", "title": "base model"}]}},
             {"data": {"values": nodes}, "mark": {"type": "point", "filled": True, "size": 120},
              "encoding": {"x": {"field": "x", **x}, "y": {"field": "y", **y},
                           "shape": {"field": "role", "type": "nominal", "title": None},
@@ -143,6 +144,15 @@ def lineage_spec(result, *, link: Link = _identity) -> dict:
         ],
         "config": {"view": {"stroke": None}},
     }
+
+
+def _elbow(parent: tuple[int, int], child: tuple[int, int], **about) -> list[dict]:
+    """An edge as a tree draws it: down from the parent to the child's row,
+    then right to the child (clear of the labels, which stand right of nodes)."""
+    (x1, y1), (x2, y2) = parent, child
+    points = [(x1, y1), (x1, y2), (x2, y2)]
+    return [{"x": a[0], "y": a[1], "x2": b[0], "y2": b[1], **about}
+            for a, b in zip(points, points[1:]) if a != b]
 
 
 def _tree_layout(nodes: list[str], parents: dict[str, list[str]], names: dict[str, str]) -> dict:
