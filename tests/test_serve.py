@@ -285,3 +285,16 @@ def test_other_commands_import_nothing_of_the_server(bundled_store, args):
                 if line.startswith("import time:")}
     assert "typer" in imported  # the listing is real
     assert not imported & {"starlette", "uvicorn", "jinja2", "vl_convert", "anyio"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--store", "{tmp}/no-store"], "Error: no store here ({tmp}/no-store). Run `llmkg build --store DIR` first"),
+    (["--workers", "0"], "Error: --timeout, --max-rows and --workers must be positive"),
+])
+def test_serve_errors_are_one_line(tmp_path, served_store, args, message):
+    args = [a.format(tmp=tmp_path) for a in args]
+    if "--store" not in args:
+        args += ["--store", str(served_store)]
+    done = run_cli("serve", "--port", "0", *args)
+    assert done.returncode == 2
+    assert done.stderr.startswith(message.format(tmp=tmp_path)) and done.stderr.count("\n") == 1
