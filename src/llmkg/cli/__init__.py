@@ -38,15 +38,33 @@ def _no_options() -> None:
 
 
 def main() -> None:
-    """Entry point: typer handles usage errors (exit 2); llmkg errors are rendered here."""
+    """Entry point. Every error is one line on stderr: usage errors (exit 2) as
+    click words them, llmkg errors as the library words them; Ctrl-C exits 130."""
+    import click
+
+    args = sys.argv[1:]
+    command = typer.main.get_command(_narrowed(args))
     try:
-        _narrowed(sys.argv[1:])()
+        code = command.main(args, prog_name="llmkg", standalone_mode=False)
     except LlmkgError as exc:
         echo_err(f"Error: {exc}")
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        echo_err("Interrupted; the previous store is unchanged.")
-        sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # `llmkg` alone: the help
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) else "llmkg"
+        echo_err(f"Error: {exc.format_message().rstrip('.')}. See `{where} --help`")
+        sys.exit(exc.exit_code)
+    except click.Abort:  # end of input at a prompt
+        echo_err("Error: aborted")
+        sys.exit(1)
+    if code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit code 130
+        echo_err(INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+INTERRUPTED = "interrupted, the previous store is unchanged"
 
 
 if __name__ == "__main__":

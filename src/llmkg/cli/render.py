@@ -6,6 +6,7 @@ Kept apart from the library so that only the CLI knows about terminals.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 
@@ -95,3 +96,43 @@ def load_progress():
             bar.update(task, completed=done, total=total)
 
         yield progress
+
+
+def terminal_width() -> int | None:
+    """The width a table should fit: the terminal's, or $COLUMNS; None (no limit) in a pipe."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def query_output(result, fmt: str | None) -> None:
+    """Write a query's result on stdout: text, or RDF bytes as they are."""
+    from llmkg.query.results import render
+
+    out = render(result, fmt.lower() if fmt else None, width=terminal_width())
+    if isinstance(out, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(out)
+
+
+def unmatched_notes(result, *, store=None) -> list[str]:
+    """One line on stderr per name parameter that names nothing, with close names when the
+    embedded store is at hand (`store` None and no endpoint means the default store)."""
+    notes = []
+    for param, value in result.unmatched:
+        note = f"note: no entity is named '{value}' (parameter {param})"
+        if store is not False:
+            from llmkg.query.saved import suggest_names
+
+            close = suggest_names(store, value)
+            if close:
+                note += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        notes.append(note)
+    return notes

@@ -16,7 +16,10 @@ The build date for "no date in the future" is added to the in-memory copy
 that is validated, as `llmkgsh:build llmkgsh:buildDate`.
 
 `ValidationReport.conforms` is True when there is no sh:Violation (warnings
-and infos are reported but do not fail), like pySHACL's allow_warnings.
+and infos are reported but do not fail), like pySHACL's allow_warnings: it
+decides the exit code. The Turtle and JSON reports state SHACL's own
+`sh:conforms` (`shacl_conforms`): false whenever there is any result, of any
+severity (SHACL 1.0, 3.6.1), as pySHACL and Jena write it.
 """
 
 from __future__ import annotations
@@ -103,6 +106,11 @@ class ValidationReport:
     @property
     def conforms(self) -> bool:
         return self.counts["Violation"] == 0
+
+    @property
+    def shacl_conforms(self) -> bool:
+        """SHACL's sh:conforms: no validation result at all (SHACL 1.0, 3.6.1)."""
+        return not self.results
 
     def exit_code(self, fail_on: str = "violation") -> int:
         """1 when a result at least as severe as `fail_on` exists, else 0."""
@@ -295,7 +303,7 @@ def _render_text(report: ValidationReport) -> str:
 
 def _render_json(report: ValidationReport) -> str:
     c = report.counts
-    doc = {"conforms": report.conforms,
+    doc = {"conforms": report.shacl_conforms,
            "counts": {s.lower(): c[s] for s in SEVERITIES},
            "results": [r.as_dict() for r in report.results]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -328,7 +336,7 @@ def _render_turtle(report: ValidationReport) -> str:
             body = " ;\n".join(f"        {p} {o}" for p, o in props)
             blocks.append(f"    [\n{body}\n    ]")
     head = (f"@prefix sh: <{vocab.SH}> .\n\n[] a sh:ValidationReport ;\n"
-            f"    sh:conforms {'true' if report.conforms else 'false'}")
+            f"    sh:conforms {'true' if report.shacl_conforms else 'false'}")
     if not blocks:
         return head + " .\n"
     return head + " ;\n    sh:result\n" + " ,\n".join(blocks) + " .\n"
