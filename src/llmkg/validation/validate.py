@@ -170,8 +170,10 @@ def validate_store(path: Path, *, shapes: Path | None = None, today: datetime.da
 
 
 def validate_writable(store: pyoxigraph.Store, *, shapes: Path | None = None,
-                      today: datetime.date | None = None, engine: str = "sparql") -> ValidationReport:
+                      today: datetime.date | None = None, engine: str = "sparql",
+                      progress: Callable[[int, int], None] | None = None) -> ValidationReport:
     """Validate a store being built, in place: no copy of its quads.
+    `progress(done, total)` hears of every check run (sparql engine).
 
     The build date goes into a graph of its own for the checks and is removed
     afterwards, so the store holds exactly what it held before.
@@ -185,7 +187,7 @@ def validate_writable(store: pyoxigraph.Store, *, shapes: Path | None = None,
         return validate_quads(store.quads_for_pattern(None, None, None, None), shapes=shapes,
                               today=today, engine=engine)
     try:
-        return _validate_sparql(store, lambda: store, shapes, today)
+        return _validate_sparql(store, lambda: store, shapes, today, progress)
     finally:
         store.remove_graph(pyoxigraph.NamedNode(shacl_sparql.BUILD_GRAPH))
 
@@ -232,7 +234,8 @@ def _check_engine(engine: str) -> None:
 
 
 def _validate_sparql(data: pyoxigraph.Store, provenance: Callable[[], pyoxigraph.Store],
-                     shapes: Path | None, today: datetime.date | None) -> ValidationReport:
+                     shapes: Path | None, today: datetime.date | None,
+                     progress: Callable[[int, int], None] | None = None) -> ValidationReport:
     """Run the compiled shapes on `data` (which gets the build date), then
     name the results with the store that `provenance()` returns."""
     from llmkg.validation import shacl_sparql
@@ -241,7 +244,7 @@ def _validate_sparql(data: pyoxigraph.Store, provenance: Callable[[], pyoxigraph
     path = default_shapes() if shapes is None else Path(shapes)
     checks = compile_shapes(path)
     shacl_sparql.add_build_date(data, datetime.date.today() if today is None else today)
-    found = list(shacl_sparql.findings(data, checks, file=str(path)))
+    found = list(shacl_sparql.findings(data, checks, file=str(path), progress=progress))
     del data
     if not found:
         return ValidationReport([])
