@@ -10,6 +10,7 @@ import pyoxigraph
 import pytest
 
 from conftest import ROOT
+from servers import oxigraph_server  # noqa: F401
 
 LLMKG = "https://w3id.org/llmkg/ontology#"
 
@@ -213,3 +214,22 @@ def test_csv_and_tsv_follow_the_sparql_results_formats(cli, bundled_store):
     tsv_out = cli("query", "-e", text, "--store", bundled_store, "-f", "TSV").stdout
     assert tsv_out == ('?iri\t?n\t?s\t?blank\n<https://w3id.org/llmkg/id/model/llama2>\t'
                        '"7000000000"^^<http://www.w3.org/2001/XMLSchema#integer>\t"a, \\"b\\""\t\n')
+
+
+# -- the same on a remote endpoint ----------------------------------------------------
+
+
+def test_every_form_runs_on_a_remote_endpoint_as_on_the_store(cli, bundled_store, oxigraph_server):
+    from llmkg.publish.load import load
+
+    load(bundled_store, endpoint=oxigraph_server.gsp_url, replace=True)
+    construct = f"CONSTRUCT {{ ?m <{LLMKG}basedOn> ?b }} WHERE {{ ?m <{LLMKG}basedOn> ?b }}"
+    for args in (["-e", f"ASK {{ ?m a <{LLMKG}Model> }}"], ["-e", "ASK { ?m a <urn:none> }"],
+                 ["-e", construct, "--format", "ntriples"], ["moe-models", "--format", "csv"],
+                 ["lineage", "-p", "model=wizardcoder", "--format", "tsv"]):
+        remote = cli("query", *args, "--endpoint", oxigraph_server.query_url)
+        local = cli("query", *args, "--store", bundled_store)
+        assert remote.returncode == local.returncode == 0, remote.stderr + local.stderr
+        assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines()), args
+    miss = cli("query", "lineage", "-p", "model=Lamma 2", "--endpoint", oxigraph_server.query_url)
+    assert miss.returncode == 0 and miss.stderr == "note: no entity is named 'Lamma 2' (parameter model)\n"
