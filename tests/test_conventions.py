@@ -19,6 +19,11 @@ def test_version_and_completion(cli):
     assert "--install-completion" in help_text and "--show-completion" in help_text
     script = cli("--show-completion", "bash", env={"SHELL": "/bin/bash"})
     assert script.returncode == 0 and "_LLMKG_COMPLETE" in script.stdout
+    # what the installed script asks for when Tab is pressed after `llmkg query --format `
+    words = cli(env={"_LLMKG_COMPLETE": "complete_bash", "COMP_WORDS": "llmkg query --format ", "COMP_CWORD": "3"})
+    assert words.stdout.split() == ["table", "csv", "tsv", "json", "turtle", "ntriples", "jsonld"]
+    commands = cli(env={"_LLMKG_COMPLETE": "complete_bash", "COMP_WORDS": "llmkg que", "COMP_CWORD": "1"})
+    assert commands.stdout.split() == ["queries", "query"]
 
 
 @pytest.mark.parametrize("command, shown", [

@@ -29,6 +29,7 @@ def _narrowed(args: list[str]) -> typer.Typer:
         return app
     narrowed = copy.copy(app)
     narrowed.registered_commands = chosen
+    narrowed._add_completion = False  # completion runs with no arguments: the whole app
     narrowed.callback()(_no_options)  # still a group: a lone command would read its name as an argument
     return narrowed
 

@@ -13,15 +13,11 @@ from pathlib import Path
 
 from llmkg import vocab as V
 
-_SHORT = sorted({**V.PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}.items(), key=lambda kv: -len(kv[1]))
-
-
 def short(iri: str) -> str:
-    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model'."""
-    for prefix, ns in _SHORT:
-        if iri.startswith(ns) and "/" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model' (the tables' prefixes)."""
+    from llmkg.query.results import compact
+
+    return compact(iri)
 
 
 # What each build stage counts, for its bar
