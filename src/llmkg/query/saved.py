@@ -64,14 +64,14 @@ def queries_dir() -> Path:
 def query_dirs(extra=()) -> list[Path]:
     """Where saved queries are looked up, first match winning: `extra`, then
     $LLMKG_QUERIES, then the shipped queries/."""
-    env = [Path(p) for p in os.environ.get(QUERIES_ENV, "").split(os.pathsep) if p]
-    dirs = [Path(d) for d in extra or ()] + env
-    for d in dirs:
-        if not d.is_dir():
-            source = "--queries" if d in [Path(x) for x in extra or ()] else f"${QUERIES_ENV}"
-            raise QueryError("no such folder of saved queries", file=str(d),
-                             hint=f"check the path given with {source}")
-    return dirs + [queries_dir()]
+    given = {"--queries": [Path(d) for d in extra or ()],
+             f"${QUERIES_ENV}": [Path(p) for p in os.environ.get(QUERIES_ENV, "").split(os.pathsep) if p]}
+    for source, dirs in given.items():
+        for d in dirs:
+            if not d.is_dir():
+                raise QueryError("no such folder of saved queries", file=str(d),
+                                 hint=f"check the path given with {source}")
+    return [d for dirs in given.values() for d in dirs] + [queries_dir()]
 
 
 def parse_saved(path: Path) -> SavedQuery:
