@@ -5,7 +5,9 @@ sh:conforms, JSON-LD compact IRIs as jsonld.js writes them, one VoID per dump.""
 from __future__ import annotations
 
 import json
+import shutil
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -52,15 +54,11 @@ def test_docs_go_to_a_temporary_folder_not_the_source_tree(cli, tmp_path):
     assert done.returncode == 0, done.stderr
     page = done.stdout.strip().removeprefix("wrote ")
     assert page.endswith("index.html") and "llmkg-docs-" in page
-    from pathlib import Path
-
     assert Path(page).is_file() and not Path(page).is_relative_to(tmp_path)
     assert list(tmp_path.iterdir()) == []  # nothing in the current folder
     assert sorted(p.relative_to(ROOT) for p in (ROOT / "docs").rglob("*")) == before
     given = cli("docs", "--output", tmp_path / "html")
     assert given.stdout.strip() == f"wrote {tmp_path / 'html' / 'index.html'}"
-    import shutil
-
     shutil.rmtree(Path(page).parent)
 
 

@@ -1,7 +1,7 @@
 """The `llmkg` command: parse options, call one library function, render.
 
 Exit codes: 0 ok, 1 validation found violations (or a load did not verify),
-2 bad input or usage. Library errors (llmkg.errors.LlmkgError) are printed
+2 bad input or usage, 130 interrupted (Ctrl-C). Library errors (llmkg.errors.LlmkgError) are printed
 once, here, as one line. Commands live in one module per area (graph,
 querying, publishing); importing them registers them on the app.
 """
@@ -15,6 +15,9 @@ import typer
 from llmkg.cli import graph, querying, publishing  # noqa: F401,I001
 from llmkg.cli.app import app, echo_err
 from llmkg.errors import LlmkgError
+
+
+INTERRUPTED = "interrupted, the previous store is unchanged"
 
 
 def _narrowed(args: list[str]) -> typer.Typer:
@@ -63,9 +66,6 @@ def main() -> None:
     if code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit code 130
         echo_err(INTERRUPTED)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-INTERRUPTED = "interrupted, the previous store is unchanged"
 
 
 if __name__ == "__main__":
