@@ -90,7 +90,9 @@ def test_parameters_are_bound_as_terms_not_pasted(cli, bundled_store) -> None:
     (["query", "models-by-size-range", "--param", "minMillions=ten"],
      "Error: parameter 'minMillions' needs an integer, got 'ten'"),
     (["query", "lineage", "--param", "model"], "Error: bad --param 'model'"),
-    (["query", "lineage", "--format", "xml"], "Error: unknown output format 'xml'"),
+    (["query", "lineage", "--format", "xml"], "Error: Invalid value for '--format' / '-f': 'xml' is not one of"),
+    (["query", "lineage", "--no-such-option"], "Error: No such option '--no-such-option'"),
+    (["nope"], "Error: No such command 'nope'"),
     (["export", "--format", "rdfxml"], "Error: unknown format 'rdfxml'"),
 ])
 def test_bad_input_exits_2_with_one_line(cli, bundled_store, args, message) -> None:
@@ -102,7 +104,7 @@ def test_bad_input_exits_2_with_one_line(cli, bundled_store, args, message) -> N
 
 def test_missing_required_parameter_and_malformed_query(cli, bundled_store, tmp_path) -> None:
     required = tmp_path / "needs.rq"
-    required.write_text("#+ summary: needs a name\n#+ param: name string -- a name\n"
+    required.write_text("#+ summary: needs a name\n#+ params: [name string -- a name]\n"
                         "SELECT ?e WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?name }\n")
     result = cli("query", required, "--store", bundled_store)
     assert result.returncode == 2

@@ -91,7 +91,7 @@ def test_void_is_written_beside_the_dump(cli, reasoned_store, tmp_path) -> None:
     out = tmp_path / "dump.nt.gz"
     result = cli("export", "--store", reasoned_store, "--format", "ntriples", "--output", out)
     assert result.returncode == 0, result.stderr
-    void = Graph().parse(tmp_path / "dump.nt.void.ttl", format="turtle")
+    void = Graph().parse(tmp_path / "dump.nt.gz.void.ttl", format="turtle")
     triples = {int(o) for o in void.objects(None, V_VOID("triples"))}
     assert len(store_quads(reasoned_store)) in triples or max(triples) > 0
 

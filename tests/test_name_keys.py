@@ -87,7 +87,7 @@ def test_a_syntax_error_keeps_the_line_of_the_query_file(cli, bundled_store, tmp
     """Parameters are bound by a VALUES block on the line of the WHERE `{`:
     the lines after it keep their numbers in error messages."""
     broken = tmp_path / "broken.rq"
-    broken.write_text("#+ summary: broken\n#+ param: model name = Llama -- a model\n"
+    broken.write_text("#+ summary: broken\n#+ params: [model name = Llama -- a model]\n"
                       "SELECT ?model WHERE {\n  ?m <http://x/p> ?model .\n  ?m ) ?model .\n}\n")
     result = cli("query", broken, "--store", bundled_store)
     assert result.returncode == 2

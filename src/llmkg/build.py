@@ -21,7 +21,12 @@ from llmkg.ingest.lexicon import load_lexicon
 from llmkg.paths import shipped
 from llmkg.ingest.records import Problem
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+# progress(stage, done, total): `done` of `total` units of `stage` (catalogs
+# read, chunks parsed, entities mapped, shapes checked). A stage starts at
+# done=0 and ends at done=total; total is 0 while not yet known, then fixed,
+# and `done` never decreases. Stages come one after the other: read,
+# parse+extract, resolve, map+store, validate.
+Progress = Callable[[str, int, int], None]
 
 
 def bundled_catalog() -> Path:
@@ -61,17 +66,33 @@ class _Clock:
         self.report, self.progress = report, progress
 
     @contextlib.contextmanager
-    def stage(self, name: str):
+    def stage(self, name: str, total: int = 0):
+        """Yields `tick(done, total)` for the stage's own progress."""
+        known = [total]
+
+        def tick(done: int, total: int) -> None:
+            known[0] = total
+            if self.progress:
+                self.progress(name, done, total)
+
         started = time.perf_counter()
-        if self.progress:
-            self.progress(name, 0, 1)
+        tick(0, total)
         try:
-            yield
+            yield tick
         finally:
             seconds = self.report.stage_seconds.get(name, 0.0) + time.perf_counter() - started
             self.report.stage_seconds[name] = seconds
-        if self.progress:
-            self.progress(name, 1, 1)
+        tick(known[0] or 1, known[0] or 1)
+
+
+def _counted(items: list, tick):
+    """`items`, telling `tick` every 1% how many have been taken."""
+    total = len(items)
+    step = max(1, total // 100)
+    for i, item in enumerate(items, start=1):
+        yield item
+        if i % step == 0 or i == total:
+            tick(i, total)
 
 
 def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None):
@@ -85,17 +106,18 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
                            hint="rename one: provenance names catalogs by file name")
     clock = _Clock(report, progress)
     lexicon = load_lexicon()
-    records = []
-    for catalog_path in catalogs:
-        with clock.stage("read"):
+    records, chunks = [], []
+    with clock.stage("read", len(catalogs)) as tick:
+        for i, catalog_path in enumerate(catalogs, start=1):
             text, repaired = read_text(catalog_path)
             report.repaired_lines += repaired
-            chunks = split_text(text, path=catalog_path, lines_per_chunk=LINES_PER_CHUNK)
-        with clock.stage("parse+extract"):
-            for extraction in _extract_chunks(chunks, progress):
-                records.extend(extraction.records)
-                report.problems.extend(extraction.problems)
-                report.resources += extraction.resources
+            chunks += split_text(text, path=catalog_path, lines_per_chunk=LINES_PER_CHUNK)
+            tick(i, len(catalogs))
+    with clock.stage("parse+extract", len(chunks)) as tick:
+        for extraction in _extract_chunks(chunks, tick):
+            records.extend(extraction.records)
+            report.problems.extend(extraction.problems)
+            report.resources += extraction.resources
     with clock.stage("resolve"):
         return resolve(records, lexicon, doubts=report.problems)
 
@@ -120,7 +142,7 @@ def _without_gc():
             gc.enable()
 
 
-def _extract_chunks(chunks, progress: Progress | None):
+def _extract_chunks(chunks, tick):
     """Extractions of `chunks` in order; in worker processes when there are several."""
     from llmkg.ingest.extract import extract_chunk
 
@@ -128,16 +150,27 @@ def _extract_chunks(chunks, progress: Progress | None):
     if workers < 2:
         for i, chunk in enumerate(chunks):
             yield extract_chunk(chunk)
-            if progress:
-                progress("chunks", i + 1, len(chunks))
+            tick(i + 1, len(chunks))
         return
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, extraction in enumerate(pool.map(extract_chunk, chunks)):
+    # Workers ignore Ctrl-C and are killed on any error or interrupt, so that
+    # the build stops at once instead of waiting for the chunks they parse.
+    pool = multiprocessing.Pool(workers, initializer=_ignore_interrupts)
+    try:
+        for i, extraction in enumerate(pool.imap(extract_chunk, chunks)):
             yield extraction
-            if progress:
-                progress("chunks", i + 1, len(chunks))
+            tick(i + 1, len(chunks))
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _ignore_interrupts() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _mapped(entities, report: BuildReport):
@@ -229,18 +262,21 @@ def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engin
     clock = _Clock(report, progress)
     entities = _entities(catalogs, report, progress)
     with staged_store(report.store) as db:
-        with clock.stage("map+store"):
-            _store_lines(db, _mapped(entities, report))
+        with clock.stage("map+store", len(entities)) as tick:
+            _store_lines(db, _mapped(_counted(entities, tick), report))
         if strict and report.problems:
+            from llmkg.paths import display_path
+
             first = report.problems[0]
+            paths = {c.name: display_path(c) for c in catalogs}
             raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "
-                               f"first: {first.reason}", file=first.file, line=first.line,
+                               f"first: {first.reason}", file=paths.get(first.file, first.file), line=first.line,
                                hint="fix the catalog, or build without --strict to see them all")
         count(db, report)
         report.quads = len(db)
         if validate:
             from llmkg.validation.validate import validate_writable
 
-            with clock.stage("validate"):
-                report.validation = validate_writable(db, engine=engine)
+            with clock.stage("validate") as tick:
+                report.validation = validate_writable(db, engine=engine, progress=tick)
     return report

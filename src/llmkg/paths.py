@@ -22,3 +22,13 @@ def shipped(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise CatalogError(f"llmkg's {name}/ folder is missing", hint="reinstall llmkg")
+
+
+def display_path(path: Path | str) -> str:
+    """`path` as a user can open it from where they are: relative to the current
+    folder when inside it, else absolute (a catalog or query llmkg ships, too)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path.resolve())

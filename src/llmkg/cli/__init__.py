@@ -1,7 +1,7 @@
 """The `llmkg` command: parse options, call one library function, render.
 
 Exit codes: 0 ok, 1 validation found violations (or a load did not verify),
-2 bad input or usage. Library errors (llmkg.errors.LlmkgError) are printed
+2 bad input or usage, 130 interrupted (Ctrl-C). Library errors (llmkg.errors.LlmkgError) are printed
 once, here, as one line. Commands live in one module per area (graph,
 querying, publishing, serving); importing them registers them on the app.
 """
@@ -17,6 +17,9 @@ from llmkg.cli.app import app, echo_err
 from llmkg.errors import LlmkgError
 
 
+INTERRUPTED = "interrupted, the previous store is unchanged"
+
+
 def _narrowed(args: list[str]) -> typer.Typer:
     """`app` with only the command that `args` name, or the whole `app`.
 
@@ -29,6 +32,7 @@ def _narrowed(args: list[str]) -> typer.Typer:
         return app
     narrowed = copy.copy(app)
     narrowed.registered_commands = chosen
+    narrowed._add_completion = False  # completion runs with no arguments: the whole app
     narrowed.callback()(_no_options)  # still a group: a lone command would read its name as an argument
     return narrowed
 
@@ -38,15 +42,30 @@ def _no_options() -> None:
 
 
 def main() -> None:
-    """Entry point: typer handles usage errors (exit 2); llmkg errors are rendered here."""
+    """Entry point. Every error is one line on stderr: usage errors (exit 2) as
+    click words them, llmkg errors as the library words them; Ctrl-C exits 130."""
+    import click
+
+    args = sys.argv[1:]
+    command = typer.main.get_command(_narrowed(args))
     try:
-        _narrowed(sys.argv[1:])()
+        code = command.main(args, prog_name="llmkg", standalone_mode=False)
     except LlmkgError as exc:
         echo_err(f"Error: {exc}")
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        echo_err("Interrupted; the previous store is unchanged.")
-        sys.exit(130)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # `llmkg` alone: the help
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) else "llmkg"
+        echo_err(f"Error: {exc.format_message().rstrip('.')}. See `{where} --help`")
+        sys.exit(exc.exit_code)
+    except click.Abort:  # end of input at a prompt
+        echo_err("Error: aborted")
+        sys.exit(1)
+    if code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit code 130
+        echo_err(INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

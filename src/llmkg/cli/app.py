@@ -1,6 +1,8 @@
 """The Typer app and the options its commands share (no import of any command)."""
 
+from typing import Optional
 
+import click
 import typer
 
 app = typer.Typer(
@@ -8,7 +10,7 @@ app = typer.Typer(
     help="Turn the LLM-landscape markdown catalog into a knowledge graph: build, validate, "
          "reason, query, export and load it.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -19,5 +21,24 @@ StoreOption = typer.Option(None, "--store", help=STORE_HELP, show_default=False)
 
 def echo_err(text: str) -> None:
     typer.echo(text, err=True)
+
+
+def choice(*values: str) -> click.Choice:
+    """A fixed set of values, listed in --help and matched in any case (--format CSV)."""
+    return click.Choice(values, case_sensitive=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"llmkg {version('llmkg')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                                   help="Print the version and exit.")) -> None:
+    pass  # the app's own options; its help is the Typer's
 
 

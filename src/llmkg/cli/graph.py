@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from llmkg.cli.app import StoreOption, app, echo_err
+from llmkg.cli.app import StoreOption, app, choice, echo_err
 
 
 @app.command()
@@ -18,7 +18,7 @@ def build(
     store: Optional[Path] = StoreOption,
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before the new store replaces the old."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) if any entry was skipped or read in part."),
-    engine: str = typer.Option("sparql", "--engine",
+    engine: str = typer.Option("sparql", "--engine", click_type=choice("sparql", "pyshacl"),
                                help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
 ) -> None:
@@ -37,9 +37,11 @@ def build(
 @app.command()
 def validate(
     store: Optional[Path] = StoreOption,
-    format: str = typer.Option("text", "--format", "-f", help="Report format: text, turtle or json."),
-    fail_on: str = typer.Option("violation", "--fail-on", help="Exit 1 on: violation or warning."),
-    engine: str = typer.Option("sparql", "--engine",
+    format: str = typer.Option("text", "--format", "-f", click_type=choice("text", "turtle", "json"),
+                               help="Report format: text, turtle (a SHACL validation report) or json."),
+    fail_on: str = typer.Option("violation", "--fail-on", click_type=choice("violation", "warning"),
+                                help="Exit 1 on violations, or on warnings too."),
+    engine: str = typer.Option("sparql", "--engine", click_type=choice("sparql", "pyshacl"),
                                help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
 ) -> None:
     """Validate the store with the SHACL shapes (ontology/shapes.ttl)."""
@@ -74,7 +76,7 @@ def reason(store: Optional[Path] = StoreOption) -> None:
 def evaluate(
     gold: Path = typer.Argument(..., help="Gold standard TSV (e.g. tests/gold/llm-landscape.tsv)."),
     store: Optional[Path] = StoreOption,
-    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    format: str = typer.Option("text", "--format", "-f", click_type=choice("text", "json"), help="text or json."),
 ) -> None:
     """Score the store against a hand-labelled gold standard (precision / recall)."""
     from llmkg.evaluation.evaluate import evaluate as run_eval
@@ -84,8 +86,13 @@ def evaluate(
 
 
 @app.command()
-def docs(output: Path = typer.Option(Path("docs/ontology"), "--output", "-o", help="Directory for the HTML.")) -> None:
-    """Write HTML documentation of the ontology (pyLODE)."""
+def docs(output: Optional[Path] = typer.Option(None, "--output", "-o", show_default=False,
+                                               help="Directory for the HTML (default: a new temporary one).")) -> None:
+    """Write HTML documentation of the ontology (pyLODE) and print where."""
     from llmkg.publish.docs import write_docs
 
+    if output is None:
+        import tempfile
+
+        output = Path(tempfile.mkdtemp(prefix="llmkg-docs-"))
     typer.echo(f"wrote {write_docs(output)}")

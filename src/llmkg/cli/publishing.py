@@ -9,13 +9,13 @@ from typing import Optional
 
 import typer
 
-from llmkg.cli.app import StoreOption, app, echo_err
+from llmkg.cli.app import StoreOption, app, choice, echo_err
 
 
 @app.command()
 def export(
     format: Optional[str] = typer.Option(None, "--format", "-f",
-                                         help="turtle, ntriples, nquads, trig or jsonld "
+                                         help="turtle, ntriples, nquads, trig or jsonld, in any case "
                                               "(default: from the --output extension)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="File to write (.gz compresses); default: standard output."),
@@ -41,7 +41,8 @@ def load(
     graph: Optional[str] = typer.Option(None, "--graph", help="Put everything into this one graph (IRI)."),
     replace: bool = typer.Option(False, "--replace", help="Replace the target graph(s) instead of adding."),
     user: Optional[str] = typer.Option(None, "--user", help="User name; password from $LLMKG_PASSWORD or a prompt."),
-    auth: str = typer.Option("auto", "--auth", help="auto, basic or digest."),
+    auth: str = typer.Option("auto", "--auth", click_type=choice("auto", "basic", "digest"),
+                             help="How to send --user's password: auto (as the server asks), basic or digest."),
     chunk: int = typer.Option(50_000, "--chunk", help="Triples per request."),
     store: Optional[Path] = StoreOption,
 ) -> None:

@@ -6,57 +6,69 @@ Kept apart from the library so that only the CLI knows about terminals.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
+from pathlib import Path
 
 from llmkg import vocab as V
 
-_SHORT = sorted({**V.PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}.items(), key=lambda kv: -len(kv[1]))
-
-
 def short(iri: str) -> str:
-    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model'."""
-    for prefix, ns in _SHORT:
-        if iri.startswith(ns) and "/" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model' (the tables' prefixes)."""
+    from llmkg.query.results import compact
+
+    return compact(iri)
+
+
+# What each build stage counts, for its bar
+_UNITS = {"read": "catalogs", "parse+extract": "chunks", "map+store": "entities", "validate": "checks"}
 
 
 @contextlib.contextmanager
 def build_progress(enabled: bool = True):
-    """A build's progress on stderr: a bar over catalog chunks (on a terminal) and
-    one line per finished stage with its time."""
+    """A build's progress on stderr, one stage at a time: on a terminal a bar
+    for the running stage (its count only grows), replaced by the stage's
+    time once the next stage starts; elsewhere just those time lines. An
+    interrupted stage leaves no line."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     console = Console(stderr=True, highlight=False)
-    started: dict[str, float] = {}
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+    now: dict = {"stage": None}
+    with Progress("  [progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True,
                   disable=not (enabled and console.is_terminal)) as bar:
-        tasks: dict[str, object] = {}
+
+        def finish() -> None:
+            if now["stage"] is not None:
+                bar.remove_task(now["task"])
+                seconds = (now["ended"] or time.perf_counter()) - now["started"]
+                console.print(f"  {now['stage']:<14} {seconds:7.2f} s")
+                now["stage"] = None
 
         def progress(stage: str, done: int, total: int) -> None:
             if not enabled:
                 return
-            if stage == "chunks":  # parse+extract of a large catalog, chunk by chunk
-                if total > 1:
-                    task = tasks.setdefault(stage, bar.add_task("parsing and extracting", total=total))
-                    bar.update(task, completed=done)
-                return
-            if done == 0:
-                started[stage] = time.perf_counter()
-            elif done >= total:
-                seconds = time.perf_counter() - started.get(stage, time.perf_counter())
-                console.print(f"  {stage:<14} {seconds:7.2f} s")
+            if stage != now["stage"]:
+                finish()
+                now.update(stage=stage, started=time.perf_counter(), done=0, ended=None,
+                           task=bar.add_task(f"{stage:<14} {_UNITS.get(stage, ''):<8}", total=total or None))
+            now["done"] = max(done, now["done"])  # a count never goes back
+            if total and done >= total:  # the stage's last word is its end
+                now["ended"] = time.perf_counter()
+            bar.update(now["task"], completed=now["done"], total=total or None)
 
         yield progress
+        finish()
 
 
 def build_summary(report, *, quiet: bool = False) -> str:
+    from llmkg.paths import display_path
+
     lines = []
+    paths = {Path(c).name: display_path(c) for c in report.catalogs}
     if not quiet:
-        lines.append(f"Built {report.store} from {', '.join(report.catalogs)}")
+        lines.append(f"Built {report.store} from {', '.join(paths.values())}")
         if report.repaired_lines:
             lines.append(f"  repaired mojibake on {report.repaired_lines} lines")
         lines.append("Classes:")
@@ -66,7 +78,8 @@ def build_summary(report, *, quiet: bool = False) -> str:
         if report.problems:
             lines.append(f"Entries not understood ({len(report.skipped)} skipped, "
                          f"{len(report.partial)} read in part):")
-            lines += [f"  {p}" for p in report.problems]
+            lines += [f"  {paths.get(p.file, p.file)}:{p.line}: {p.reason}: {p.text[:70]}"
+                      for p in report.problems]
         lines.append("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.stage_seconds.items()))
     models = report.class_counts.get(V.LLMKG + "Model", 0)
     summary = (f"{report.quads} quads: {models} models, "
@@ -95,3 +108,43 @@ def load_progress():
             bar.update(task, completed=done, total=total)
 
         yield progress
+
+
+def terminal_width() -> int | None:
+    """The width a table should fit: the terminal's, or $COLUMNS; None (no limit) in a pipe."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def query_output(result, fmt: str | None) -> None:
+    """Write a query's result on stdout: text, or RDF bytes as they are."""
+    from llmkg.query.results import render
+
+    out = render(result, fmt.lower() if fmt else None, width=terminal_width())
+    if isinstance(out, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(out)
+
+
+def unmatched_notes(result, *, store=None) -> list[str]:
+    """One line on stderr per name parameter that names nothing, with close names when the
+    embedded store is at hand (`store` None and no endpoint means the default store)."""
+    notes = []
+    for param, value in result.unmatched:
+        note = f"note: no entity is named '{value}' (parameter {param})"
+        if store is not False:
+            from llmkg.query.saved import suggest_names
+
+            close = suggest_names(store, value)
+            if close:
+                note += "; did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        notes.append(note)
+    return notes

@@ -155,6 +155,8 @@ class EntryFacts:
         own = key(record.name)
         for link in self.links:  # "[Gemini 2.5: Pushing the Frontier ...](arxiv)": a paper titled with its name
             arxiv = F.arxiv_id(link.url)
+            if not arxiv:
+                continue
             title = re.sub(r"^(?:the|a|an)\s+", "", N.strip_symbols(link.text), flags=re.I)
             head = re.split(r"[:(]|\s(?:family|series|technical|model card)\b", title, maxsplit=1, flags=re.I)[0]
             if arxiv and link is not self.title_link and own and key(head) == own:

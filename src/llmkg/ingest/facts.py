@@ -109,7 +109,8 @@ def amount(number: str, unit: str) -> int:
     return int(Decimal(number.replace(",", "")) * _SCALE[unit.lower()])
 
 
-def find_sizes(text: str) -> list[Found]:
+@lru_cache(maxsize=1 << 12)  # the same entry text is read by evidence and by its facts
+def find_sizes(text: str) -> tuple[Found, ...]:
     """Parameter counts ("7B", "1.1B", "3.8 billion") as plain integers."""
     found = []
     for m in _SIZE.finditer(text):
@@ -125,10 +126,11 @@ def find_sizes(text: str) -> list[Found]:
                 continue
             value = amount(m.group(3), m.group(4))
         found.append(Found(value, m.start(), m.end()))
-    return found
+    return tuple(found)
 
 
-def find_active_and_total(text: str) -> tuple[list[Found], list[Found]]:
+@lru_cache(maxsize=1 << 12)  # the same entry text is read by evidence and by its facts
+def find_active_and_total(text: str) -> tuple[tuple[Found, ...], tuple[Found, ...]]:
     """MoE sizes: 'activated 17b / total 109b', '(37B active)', 'Qwen2-57B-A14B'."""
     active = []
     for m in _ACTIVE.finditer(text):
@@ -136,7 +138,7 @@ def find_active_and_total(text: str) -> tuple[list[Found], list[Found]]:
             (m.group(3), m.group(4)) if m.group(3) else (m.group(5), "b")
         active.append(Found(amount(number, unit), m.start(), m.end()))
     total = [Found(amount(m.group(1), m.group(2)), m.start(), m.end()) for m in _TOTAL.finditer(text)]
-    return active, total
+    return tuple(active), tuple(total)
 
 
 # --- context lengths -----------------------------------------------------------
@@ -145,12 +147,13 @@ _CONTEXT_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k
                              re.I)
 
 
-def find_context_lengths(text: str) -> list[Found]:
+@lru_cache(maxsize=1 << 12)  # the same entry text is read by evidence and by its facts
+def find_context_lengths(text: str) -> tuple[Found, ...]:
     """Context windows: '128K context', '1 million token context', 'up to 8,192 tokens'."""
     found = []
     lowered = text.lower()
     if "token" not in lowered and "context" not in lowered:
-        return found  # neither a window nor a token count can be written without these
+        return ()  # neither a window nor a token count can be written without these
     for m in _CONTEXT_NUMBER.finditer(text):
         number, unit = m.group(1), m.group(2)
         after = text[m.end(): m.end() + 40].lower()
@@ -175,7 +178,7 @@ def find_context_lengths(text: str) -> list[Found]:
         if value < MIN_CONTEXT and not says_context:
             continue  # a few dozen tokens are a block, a prompt or an answer, not a model's window
         found.append(Found(value, m.start(), m.end()))
-    return found
+    return tuple(found)
 
 
 # A window shorter than this is no model's context (as ontology/shapes.ttl says).
@@ -215,10 +218,11 @@ _HF_PAGES = {"blog", "spaces", "papers", "datasets", "docs", "collections", "mod
              "learn", "posts", "organizations", "settings", "tasks"}
 
 
-def _host_and_path(url: str) -> tuple[str, list[str]]:
+@lru_cache(maxsize=1 << 12)  # the same entry text is read by evidence and by its facts
+def _host_and_path(url: str) -> tuple[str, tuple[str, ...]]:
     """('github.com', ['owner', 'repo', ...]) for a URL, with or without a scheme."""
     parts = urlsplit(url if "://" in url else "https://" + url)
-    return parts.netloc.lower().removeprefix("www."), [s for s in parts.path.split("/") if s]
+    return parts.netloc.lower().removeprefix("www."), tuple(s for s in parts.path.split("/") if s)
 
 
 @lru_cache(maxsize=1 << 14)  # each link is looked at by several stages

@@ -57,6 +57,7 @@ class Lexicon:
             for name in (arch.name, *arch.aliases):
                 self._arch_by_key[key(name)] = arch
         # all architectures' patterns in one, a named group each: one pass over a text finds them all
+        self._architectures_seen: dict[str, list] = {}
         self._any_architecture = re.compile(
             "|".join(f"(?P<a{i}>{a.pattern.pattern})" for i, a in enumerate(self.architectures)) or "$^", re.I)
         r = self.rules
@@ -103,10 +104,16 @@ class Lexicon:
 
     def architectures_in(self, text: str) -> list[tuple[Architecture, int]]:
         """(architecture, offset of its first mention) for each architecture the text names, in lexicon order."""
-        first: dict[int, int] = {}
-        for m in self._any_architecture.finditer(text):
-            first.setdefault(int(m.lastgroup[1:]), m.start())
-        return [(self.architectures[i], at) for i, at in sorted(first.items())]
+        found = self._architectures_seen.get(text)
+        if found is None:
+            first: dict[int, int] = {}
+            for m in self._any_architecture.finditer(text):
+                first.setdefault(int(m.lastgroup[1:]), m.start())
+            found = [(self.architectures[i], at) for i, at in sorted(first.items())]
+            if len(self._architectures_seen) > 4096:
+                self._architectures_seen.clear()
+            self._architectures_seen[text] = found  # an entry's text is read for them twice
+        return found
 
     def is_generic_link(self, text: str) -> bool:
         return _generic(text, self.generic_links)

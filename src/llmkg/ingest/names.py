@@ -24,6 +24,8 @@ NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "fl
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
 _GENERIC_TAIL = re.compile(r"\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
 _AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
+_LATIN = re.compile(r"[A-Za-z]")
+_DIGIT_OR_DASH = re.compile(r"\d|-")
 _TOKEN_SEPARATORS = re.compile(r"[\s\-_/]+")
 _SIZE_TOKEN = re.compile(r"^(?:\d+(?:\.\d+)?[bmtk]|a\d+(?:\.\d+)?b|\d+x\d+b)$", re.I)
 
@@ -52,7 +54,7 @@ def strip_symbols(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [w for w in re.split(r"\s+", text.strip()) if w]
+    return text.split()
 
 
 def name_tokens(name: str) -> list[str]:
@@ -71,11 +73,11 @@ def looks_like_name(text: str, *, strict: bool) -> bool:
     versioned (has a digit), hyphenated or a known modifier.
     """
     ws = words(text)
-    if not ws or len(ws) > MAX_NAME_WORDS or not re.search(r"[A-Za-z]", text):
+    if not ws or len(ws) > MAX_NAME_WORDS or not _LATIN.search(text):
         return False
     if not strict:
         return True
-    return all(w[0].isupper() or re.search(r"\d|-", w) or w.lower() in NAME_MODIFIERS for w in ws)
+    return all(w[0].isupper() or _DIGIT_OR_DASH.search(w) or w.lower() in NAME_MODIFIERS for w in ws)
 
 
 def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:

@@ -65,13 +65,33 @@ def serialize(store, fmt: RdfFormat, *, graph: str | None = None) -> bytes:
         if fmt.name == "nquads":
             return pyoxigraph.serialize(quads(), format=pyoxigraph.RdfFormat.N_QUADS)
         return pyoxigraph.serialize(quads(), format=pyoxigraph.RdfFormat.TRIG, prefixes=V.PREFIXES)
-    ntriples = _sorted_ntriples(store, graphs)
+    return _from_ntriples(_sorted_ntriples(store, graphs), fmt)
+
+
+def serialize_triples(triples, fmt: RdfFormat) -> bytes:
+    """pyoxigraph triples (a CONSTRUCT's) in a triple format, sorted like a dump."""
+    import pyoxigraph
+
+    lines = set(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).splitlines())
+    lines.discard(b"")
+    return _from_ntriples(b"".join(line + b"\n" for line in sorted(lines)), fmt)
+
+
+def _from_ntriples(ntriples: bytes, fmt: RdfFormat) -> bytes:
+    """Sorted N-Triples as `fmt` (a triple format)."""
+    import pyoxigraph
+
     if fmt.name == "ntriples":
         return ntriples
     if fmt.name == "turtle":
         return pyoxigraph.serialize(_triples(ntriples), format=pyoxigraph.RdfFormat.TURTLE,
                                     prefixes=V.PREFIXES)
-    return _jsonld(ntriples)
+    if fmt.name == "jsonld":
+        return _jsonld(ntriples)
+    from llmkg.errors import FormatError
+
+    raise FormatError(f"{fmt.name} holds named graphs; these are triples",
+                      hint="use turtle, ntriples or jsonld")
 
 
 def jsonld_context() -> dict:
@@ -87,10 +107,40 @@ def _jsonld(ntriples: bytes) -> bytes:
     graph = rdflib.Graph()
     graph.parse(data=ntriples, format="nt")
     context = jsonld_context()
-    text = graph.serialize(format="json-ld", context=context.get("@context", context))
+    context = context.get("@context", context)
+    text = graph.serialize(format="json-ld", context=context)
+    doc = _compact_ids(json.loads(text), context)
     # rdflib orders nodes and values by hash: sort them so equal graphs give equal bytes
-    return (json.dumps(_canonical(json.loads(text)), indent=1, sort_keys=True, ensure_ascii=False)
+    return (json.dumps(_canonical(doc), indent=1, sort_keys=True, ensure_ascii=False)
             + "\n").encode("utf-8")
+
+
+def _compact_ids(doc, context: dict):
+    """Node IRIs (`@id`, and the values of properties typed `@id`) as compact
+    IRIs with the context's prefixes, as JSON-LD 1.1 compaction (jsonld.js)
+    writes them and rdflib does not: the shortest, then least, `prefix:rest`."""
+    prefixes = [(term, iri) for term, iri in context.items()
+                if isinstance(iri, str) and ":" not in term and not term.startswith("@")
+                and iri[-1:] in ":/?#[]@"]
+    id_typed = {term for term, d in context.items() if isinstance(d, dict) and d.get("@type") == "@id"}
+
+    def compact(iri: str) -> str:
+        candidates = [f"{term}:{iri[len(ns):]}" for term, ns in prefixes
+                      if iri.startswith(ns) and len(iri) > len(ns)]
+        candidates = [c for c in candidates if c not in context]
+        return min(candidates, key=lambda c: (len(c), c)) if candidates else iri
+
+    def walk(value, key=None):
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, dict):
+            return {k: v if k == "@context" else compact(v) if k == "@id" and isinstance(v, str)
+                    else walk(v, k) for k, v in value.items()}
+        if isinstance(value, str) and key in id_typed:
+            return compact(value)
+        return value
+
+    return walk(doc)
 
 
 def _canonical(value):
@@ -133,12 +183,19 @@ def export(*, store: Path | None = None, format: str | None = None, output: Path
     return fmt
 
 
+def void_path(dump: Path) -> Path:
+    """`dump.nt` -> `dump.nt.void.ttl`, `dump.nt.gz` -> `dump.nt.gz.void.ttl`: each dump
+    of a folder keeps its own description."""
+    dump = Path(dump)
+    return dump.with_name(dump.name + ".void.ttl")
+
+
 def write_void(*, store: Path | None = None, dumps: list[Path]) -> Path:
     """Write a VoID description of the store beside the first dump (`<dump>.void.ttl`)."""
     from llmkg.store import open_store
     from llmkg.publish.void import void_description
 
-    target = Path(dumps[0]).with_name(Path(dumps[0]).name.removesuffix(".gz") + ".void.ttl")
+    target = void_path(dumps[0])
     text = void_description(open_store(store), dumps=[Path(d) for d in dumps])
     target.write_text(text if isinstance(text, str) else text.decode("utf-8"), encoding="utf-8")
     return target

@@ -70,7 +70,7 @@ def _outer_group_start(text: str) -> int:
 def words(text: str):
     """Each word that stands alone in a query, outside comments, strings and
     IRIs, lower-cased, with the brace depth it stands at and the index just
-    after it (llmkg/query/guard.py reads the query form and SERVICE from them)."""
+    after it (llmkg/query/guard.py finds SERVICE with them)."""
     depth = 0
     for token in _TOKENS.finditer(text):
         if token.lastgroup == "word":
@@ -118,3 +118,31 @@ def bind_values(query_text: str, bindings: dict[str, Any]) -> str:
     at = _outer_group_start(query_text) + 1
     # on the line of the `{`, so that errors keep the query file's line numbers
     return query_text[:at] + "".join(clauses) + " " + query_text[at:]
+
+
+# The words that open a SPARQL 1.1 Update operation
+UPDATE_WORDS = frozenset({"insert", "delete", "load", "clear", "create", "drop", "copy", "move",
+                          "add", "with"})
+
+
+def query_form(text: str) -> str | None:
+    """'select', 'ask', 'construct' or 'describe'; an update's first word
+    ('insert', 'load', ...); or None when neither is found. Comments,
+    strings, IRIs and prefix names are skipped, so `PREFIX insert: <...>`
+    or a `# DELETE` comment do not count."""
+    after_prefix = False
+    for token in _TOKENS.finditer(text):
+        if token.lastgroup == "brace":
+            return None
+        if token.lastgroup != "word":
+            after_prefix = False  # `PREFIX : <iri>` has no name to skip
+            continue
+        word = token.group().lower()
+        if after_prefix:
+            after_prefix = False
+            continue
+        if word == "prefix":
+            after_prefix = True
+        elif word in _FORMS or word in UPDATE_WORDS:
+            return word
+    return None

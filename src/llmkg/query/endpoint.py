@@ -147,51 +147,75 @@ def _status_hint(response: "httpx.Response") -> str | None:
 # SPARQL 1.1 Protocol queries
 
 
-def select(endpoint_url: str, query_text: str, *, bindings: dict[str, Any] | None = None,
-           user: str | None = None, password: str | None = None,
-           auth: AuthScheme = "auto", http: "httpx.Client | None" = None,
-           ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run a SELECT query at a SPARQL 1.1 Protocol endpoint.
+_RESULT_TYPES = {"application/sparql-results+json": "JSON", "application/json": "JSON",
+                 "application/sparql-results+xml": "XML", "application/xml": "XML"}
+_GRAPH_TYPES = {"application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE",
+                "application/rdf+xml": "RDF_XML"}
+
+
+def query(endpoint_url: str, query_text: str, *, bindings: dict[str, Any] | None = None,
+          user: str | None = None, password: str | None = None,
+          auth: AuthScheme = "auto", http: "httpx.Client | None" = None):
+    """Run any query form at a SPARQL 1.1 Protocol endpoint: a QueryResult
+    (llmkg.query.results) with rows (SELECT), a boolean (ASK) or triples
+    (CONSTRUCT, DESCRIBE), all as pyoxigraph terms.
 
     The query is POSTed form-encoded (`query=...`), the one protocol binding
     every server here accepts: Virtuoso 7.2 never answers a direct
-    `application/sparql-query` POST.
-
-    `bindings` maps variable names (without `?`) to pyoxigraph terms; they
-    are bound with VALUES (see `bind_values`). Returns the projected
-    variable names and the rows as tuples of pyoxigraph terms (None where a
-    variable is unbound), in the order the endpoint returned them.
+    `application/sparql-query` POST. `bindings` maps variable names (without
+    `?`) to pyoxigraph terms; they are bound with VALUES (see `bind_values`).
     """
     import pyoxigraph as ox
 
+    from llmkg.query.bindings import query_form
+    from llmkg.query.results import QueryResult
+
+    form = query_form(query_text) or "select"
+    graph = form in ("construct", "describe")
     text = bind_values(query_text, bindings) if bindings else query_text
+    accept = ("application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5" if graph else
+              "application/sparql-results+json, application/sparql-results+xml;q=0.9")
     own = http is None
     http = http or client(user=user, password=password, auth=auth)
     try:
         response = send(http, "POST", endpoint_url, what="run a SPARQL query",
-                        ok=(200,), data={"query": text}, headers={
-                            "Accept": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-                        })
+                        ok=(200,), data={"query": text}, headers={"Accept": accept})
     finally:
         if own:
             http.close()
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    formats = {
-        "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-        "application/json": ox.QueryResultsFormat.JSON,
-        "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-        "application/xml": ox.QueryResultsFormat.XML,
-    }
-    if media not in formats:
-        raise EndpointError(f"{endpoint_url} answered a SELECT query with {media or 'no content type'}",
+    kinds = _GRAPH_TYPES if graph else _RESULT_TYPES
+    if media not in kinds:
+        raise EndpointError(f"{endpoint_url} answered a {form.upper()} query with {media or 'no content type'}",
                             hint="Is this the SPARQL query endpoint (not the graph store)?")
     try:
-        results = ox.parse_query_results(response.content, format=formats[media])
+        if graph:
+            triples = list(ox.parse(response.content, format=getattr(ox.RdfFormat, kinds[media])))
+            return QueryResult([], [], form=form, triples=triples)
+        results = ox.parse_query_results(response.content, format=getattr(ox.QueryResultsFormat, kinds[media]))
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(f"cannot parse the results from {endpoint_url}: {exc}") from exc
-    if not isinstance(results, ox.QuerySolutions):
-        raise EndpointError(f"{endpoint_url} returned a boolean, not rows",
-                            hint="select() runs SELECT queries only")
+    if isinstance(results, ox.QueryBoolean):
+        return QueryResult([], [], form="ask", boolean=bool(results))
     variables = [v.value for v in results.variables]
-    rows = [tuple(solution[v] for v in variables) for solution in results]
-    return variables, rows
+    return QueryResult(variables, [tuple(solution[v] for v in variables) for solution in results])
+
+
+def ask(endpoint_url: str, query_text: str, **kwargs: Any) -> bool:
+    """The answer of an ASK query at an endpoint (keywords as for `query`)."""
+    return bool(query(endpoint_url, query_text, **kwargs).boolean)
+
+
+def select(endpoint_url: str, query_text: str, *, bindings: dict[str, Any] | None = None,
+           user: str | None = None, password: str | None = None,
+           auth: AuthScheme = "auto", http: "httpx.Client | None" = None,
+           ) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a SELECT query at a SPARQL 1.1 Protocol endpoint (see `query`): the
+    projected variable names and the rows as tuples of pyoxigraph terms (None
+    where a variable is unbound), in the order the endpoint returned them."""
+    result = query(endpoint_url, query_text, bindings=bindings, user=user, password=password,
+                   auth=auth, http=http)
+    if result.form != "select":
+        raise EndpointError(f"{endpoint_url} returned a {result.form.upper()} answer, not rows",
+                            hint="select() runs SELECT queries only")
+    return result.variables, result.rows

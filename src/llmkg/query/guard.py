@@ -1,50 +1,40 @@
-"""What a query text asks for, read before it runs: its form (select, ask,
-construct, describe, or an update) and whether it calls another server
-(SERVICE). `llmkg serve` refuses updates and SERVICE with these.
+"""What `llmkg serve` refuses to run: updates (the endpoint is read-only) and
+SERVICE (it makes no requests to other servers).
 
-Reads tokens, not the parsed algebra: pyoxigraph gives no access to it, and
-a keyword inside a string, IRI or comment is skipped by the tokenizer that
-binds parameters (llmkg/query/bindings.py).
+Read from tokens, not the parsed algebra (pyoxigraph gives no access to it):
+the tokenizer that binds parameters (llmkg/query/bindings.py) skips
+comments, strings and IRIs, so a keyword inside them does not count.
 """
 
 from __future__ import annotations
 
 from llmkg.errors import QueryError
 
-QUERY_FORMS = ("select", "ask", "construct", "describe")
-UPDATE_WORDS = ("insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add", "with")
-
 
 class RefusedQuery(QueryError):
     """A query this endpoint will not run (an update, a SERVICE call)."""
-
-
-def query_form(text: str) -> str:
-    """'select', 'ask', 'construct', 'describe', or 'update' for an update request."""
-    from llmkg.query.bindings import words
-
-    for word, depth, end in words(text):
-        if depth == 0 and word in QUERY_FORMS and text[end:end + 1] != ":":
-            return word
-        if depth == 0 and word in UPDATE_WORDS and text[end:end + 1] != ":":
-            return "update"
-    raise QueryError("no query form (SELECT, ASK, CONSTRUCT or DESCRIBE) in the query",
-                     hint="send a SPARQL 1.1 query")
 
 
 def calls_service(text: str) -> bool:
     """True if the query has a SERVICE clause (a request to another server)."""
     from llmkg.query.bindings import words
 
+    # `service:` is a prefix name, not the keyword
     return any(word == "service" and text[end:end + 1] != ":" for word, _, end in words(text))
 
 
 def check_read_only(text: str) -> str:
-    """The query form of `text`; RefusedQuery for an update or a SERVICE call."""
+    """The query form of `text` ('select', 'ask', 'construct', 'describe');
+    RefusedQuery for an update or a SERVICE call."""
+    from llmkg.query.bindings import UPDATE_WORDS, query_form
+
     form = query_form(text)
-    if form == "update":
+    if form in UPDATE_WORDS:
         raise RefusedQuery("updates are refused: this endpoint is read-only",
                            hint="change the data with `llmkg build`")
+    if form is None:
+        raise QueryError("no query form (SELECT, ASK, CONSTRUCT or DESCRIBE) in the query",
+                         hint="send a SPARQL 1.1 query")
     if calls_service(text):
         raise RefusedQuery("SERVICE is refused: this endpoint makes no requests to other servers",
                            hint="query the other endpoint yourself")

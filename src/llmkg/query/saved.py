@@ -1,98 +1,117 @@
-"""Saved SPARQL queries: '#+' headers, typed parameters, execution, rendering.
+"""Saved SPARQL queries: finding them, typed parameters, execution.
 
-A saved query is a .rq file whose '#+' comment lines declare a summary and
-parameters:
+A saved query is a .rq file whose '#+' comment lines are a small YAML header
+(llmkg/query/header.py) with a summary, grlc's description and tags, and
+llmkg's parameters:
 
     #+ summary: Models per organisation
-    #+ param: year year = 2024 -- only releases in this year
-    #+ param: model name = Llama 2 -- bound to its llmkg:nameKey, "llama2"
+    #+ params:
+    #+   - year year = 2024 -- only releases in this year
+    #+   - model name = Llama 2 -- bound to its llmkg:nameKey, "llama2"
 
-Parameters are bound as RDF terms in a VALUES block (llmkg/query/bindings.py), on
-the embedded store as on a remote endpoint, never pasted in as user text.
+Saved queries are looked up in the folders given with `--queries` or
+$LLMKG_QUERIES (a user's own, first) and then in the queries/ that llmkg
+ships. Parameters are bound as RDF terms in a VALUES block
+(llmkg/query/bindings.py), on the embedded store as on a remote endpoint,
+never pasted in as user text. Every query form runs: SELECT gives rows, ASK a
+boolean, CONSTRUCT and DESCRIBE triples; updates are refused.
 This module imports neither rdflib nor pyshacl, so `llmkg query` starts fast.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from llmkg import vocab as V
 from llmkg.errors import QueryError
+from llmkg.query.header import TYPES, Param, parse_header, read_query_file  # noqa: F401 (TYPES, Param: API)
+from llmkg.query.results import QueryResult
 
-TYPES = ("string", "name", "integer", "decimal", "date", "year", "iri")
-_PARAM = r"^(\w+)\s+(\w+)(?:\s*=\s*(.*?))?\s*(?:--\s*(.*))?$"  # compiled on first use (re caches it)
-
-# Plain classes, not dataclasses: `llmkg query` imports this module on every
-# run, and three dataclass definitions cost ~1.5 ms of its start-up.
-
-
-class Param:
-    """One `#+ param: NAME TYPE [= DEFAULT] -- description` line."""
-
-    __slots__ = ("name", "type", "default", "description")
-
-    def __init__(self, name: str, type: str, default: str | None, description: str) -> None:
-        self.name, self.type, self.default, self.description = name, type, default, description
-
-    @property
-    def required(self) -> bool:
-        return self.default is None
-
-    def __repr__(self) -> str:
-        return f"Param({self.name!r}, {self.type!r}, {self.default!r}, {self.description!r})"
+QUERIES_ENV = "LLMKG_QUERIES"  # folders of a user's own saved queries, os.pathsep-separated
+MAX_QUERY_BYTES = 1 << 20  # an ad-hoc query from standard input
 
 
 class SavedQuery:
-    """A .rq file: its text and the summary and parameters of its header."""
+    """A query text with the summary, description, tags and parameters of its header.
 
-    def __init__(self, name: str, path: Path, text: str, summary: str = "",
-                 params: list[Param] | None = None) -> None:
-        self.name, self.path, self.text, self.summary = name, path, text, summary
-        self.params = params if params is not None else []
+    `path` is the file it came from, or None for text given with -e or on
+    standard input; `where` names it in errors (the path, '-e' or '<stdin>').
+    """
+
+    def __init__(self, name: str, path: Path | None, text: str, *, where: str | None = None) -> None:
+        self.name, self.path, self.text = name, path, text
+        self.where = where or str(path)
+        header = parse_header(text, where=self.where)
+        self.summary, self.description, self.tags = header.summary, header.description, header.tags
+        self.params = header.params
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "summary": self.summary, "description": self.description,
+                "tags": self.tags, "path": str(self.path) if self.path else None,
+                "params": [{"name": p.name, "type": p.type, "default": p.default,
+                            "required": p.required, "description": p.description} for p in self.params]}
 
 
 def queries_dir() -> Path:
+    """The queries/ folder llmkg ships."""
     from llmkg.paths import shipped
 
     return shipped("queries")
 
 
+def query_dirs(extra=()) -> list[Path]:
+    """Where saved queries are looked up, first match winning: `extra`, then
+    $LLMKG_QUERIES, then the shipped queries/."""
+    given = {"--queries": [Path(d) for d in extra or ()],
+             f"${QUERIES_ENV}": [Path(p) for p in os.environ.get(QUERIES_ENV, "").split(os.pathsep) if p]}
+    for source, dirs in given.items():
+        for d in dirs:
+            if not d.is_dir():
+                raise QueryError("no such folder of saved queries", file=str(d),
+                                 hint=f"check the path given with {source}")
+    return [d for dirs in given.values() for d in dirs] + [queries_dir()]
+
+
 def parse_saved(path: Path) -> SavedQuery:
     """Read a .rq file and its '#+' header; a bad header fails loudly with file:line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"cannot read query: {exc.strerror}", file=str(path)) from None
-    query = SavedQuery(path.stem, path, text)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.startswith("#+"):
-            continue
-        body = line[2:].strip()
-        field_name, _, value = body.partition(":")
-        field_name, value = field_name.strip().lower(), value.strip()
-        if field_name == "summary":
-            query.summary = value
-        elif field_name == "param":
-            m = re.match(_PARAM, value)
-            if not m or m.group(2) not in TYPES:
-                raise QueryError(f"bad parameter declaration '{value}'", file=str(path), line=number,
-                                 hint=f"write '#+ param: NAME TYPE [= DEFAULT] -- text', TYPE one of "
-                                      f"{', '.join(TYPES)}")
-            name, type_, default, description = m.groups()
-            query.params.append(Param(name, type_, default, description or ""))
-        else:
-            raise QueryError(f"unknown header field '{field_name}'", file=str(path), line=number,
-                             hint="use '#+ summary:' or '#+ param:'")
-    return query
+    return SavedQuery(path.stem, path, read_query_file(path))
 
 
-def list_saved() -> list[SavedQuery]:
-    return [parse_saved(p) for p in sorted(queries_dir().glob("*.rq"))]
+def inline_query(text: str, *, where: str = "-e") -> SavedQuery:
+    """A query given as text (`llmkg query -e TEXT`, or `-` for standard input)."""
+    return SavedQuery("adhoc", None, text, where=where)
 
 
-def load_saved(ref: str) -> SavedQuery:
+def read_stdin_query(stream) -> SavedQuery:
+    """The query text on `stream` (bounded: a query is text, not data)."""
+    data = stream.read(MAX_QUERY_BYTES + 1)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"the query on standard input is not UTF-8 (byte {exc.start})") from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryError(f"the query on standard input is longer than {MAX_QUERY_BYTES >> 20} MiB",
+                         hint="save it to a .rq file and keep it short")
+    return inline_query(data, where="<stdin>")
+
+
+def _saved_paths(dirs: list[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in reversed(dirs):  # earlier folders win
+        found.update({p.stem: p for p in d.glob("*.rq")})
+    return dict(sorted(found.items()))
+
+
+def list_saved(queries=()) -> list[SavedQuery]:
+    """Every saved query, by name (a user's folders before the shipped one)."""
+    return [parse_saved(p) for p in _saved_paths(query_dirs(queries)).values()]
+
+
+def load_saved(ref: str, *, queries=()) -> SavedQuery:
     """A saved query by name ('lineage') or by path ('queries/lineage.rq')."""
     path = Path(ref)
     if path.suffix == ".rq" or path.exists():
@@ -102,11 +121,15 @@ def load_saved(ref: str) -> SavedQuery:
         if path.parent.name == "queries" and shipped.is_file():
             return parse_saved(shipped)
         raise QueryError("no such query file", file=ref, hint="check the path")
-    candidate = queries_dir() / f"{ref}.rq"
-    if candidate.is_file():
-        return parse_saved(candidate)
-    known = ", ".join(p.stem for p in sorted(queries_dir().glob("*.rq")))
-    raise QueryError(f"unknown query '{ref}'", hint=f"run `llmkg queries` to list them ({known})")
+    dirs = query_dirs(queries)
+    for d in dirs:
+        if (candidate := d / f"{ref}.rq").is_file():
+            return parse_saved(candidate)
+    import difflib
+
+    close = difflib.get_close_matches(ref, list(_saved_paths(dirs)), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise QueryError(f"unknown query '{ref}'", hint=hint + "Run `llmkg queries` to list them")
 
 
 def to_term(param: Param, value: str, *, where: str):
@@ -157,7 +180,7 @@ def bind(query: SavedQuery, values: dict[str, str]) -> dict[str, object]:
         if value is None:
             raise QueryError(f"query '{query.name}' needs parameter '{param.name}'",
                              hint=f"pass --param {param.name}=... ({param.description or param.type})")
-        terms[param.name] = to_term(param, value, where=str(query.path))
+        terms[param.name] = to_term(param, value, where=query.where)
     return terms
 
 
@@ -171,33 +194,50 @@ def bound_text(saved: SavedQuery, values: dict[str, str]) -> str:
     return bind_values(saved.text, terms)
 
 
-class QueryResult:
-    """Projected variable names and rows of pyoxigraph terms (None where unbound)."""
-
-    __slots__ = ("variables", "rows")
-
-    def __init__(self, variables: list[str], rows: list[tuple]) -> None:
-        self.variables, self.rows = variables, rows
-
-
 def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         params: dict[str, str] | None = None, user: str | None = None,
-        password: str | None = None) -> QueryResult:
-    """Run a saved query on the embedded store, or on a remote SPARQL endpoint.
+        password: str | None = None, queries=()) -> QueryResult:
+    """Run a query (a SavedQuery, or a saved query's name or path) on the
+    embedded store, or on a remote SPARQL endpoint.
 
     `store` is a store directory (default: the default store) or a
-    pyoxigraph.Store already open, for callers that run many queries.
+    pyoxigraph.Store already open, for callers that run many queries;
+    `queries` are folders of saved queries searched before the shipped ones.
     """
-    saved = query if isinstance(query, SavedQuery) else load_saved(query)
+    saved = query if isinstance(query, SavedQuery) else load_saved(query, queries=queries)
+    from llmkg.query.bindings import UPDATE_WORDS, query_form
+
+    form = query_form(saved.text)
+    if form in UPDATE_WORDS:
+        raise QueryError("updates are not allowed", file=saved.where,
+                         hint="run a SELECT, ASK, CONSTRUCT or DESCRIBE query; change the store with `llmkg build`")
     terms = bind(saved, params or {})
+    names = {p.name: (params or {}).get(p.name, p.default) for p in saved.params if p.type == "name"}
     if endpoint:
-        from llmkg.query.endpoint import select
+        from llmkg.query.endpoint import ask, query as remote
 
-        variables, rows = select(endpoint, saved.text, bindings=terms, user=user, password=password)
-        return QueryResult(variables, rows)
-    from pyoxigraph import QuerySolutions
-
+        result = remote(endpoint, saved.text, bindings=terms, user=user, password=password)
+        result.unmatched = [(n, v) for n, v in names.items()
+                            if not ask(endpoint, _NAMED, bindings={"key": terms[n]}, user=user, password=password)]
+        return result
     from llmkg.store import open_store
+
+    db = store if hasattr(store, "query") else open_store(store)
+    result = _run_embedded(db, saved, terms)
+    if names:
+        from pyoxigraph import Variable
+
+        result.unmatched = [(n, v) for n, v in names.items() if not db.query(
+            _NAMED, substitutions={Variable("key"): terms[n]}, use_default_graph_as_union=True)]
+    return result
+
+
+# Whether a name parameter's key names anything (one index look-up)
+_NAMED = f"ASK {{ ?entity <{V.LLMKG}nameKey> ?key }}"
+
+
+def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
+    from pyoxigraph import QueryBoolean, QuerySolutions
 
     # Bound in the text, not as substitutions: Oxigraph then plans from the
     # parameters (a name look-up is an index hit, not a scan; llmkg/query/bindings.py).
@@ -209,103 +249,41 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
             text = bind_values(saved.text, terms)
         except QueryError as exc:
             bind_error = exc  # malformed: Oxigraph says where, below
-    db = store if hasattr(store, "query") else open_store(store)
     try:
-        solutions = db.query(text, use_default_graph_as_union=True)
+        answer = db.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         message = _one_line(exc)
         at = re.search(r"at (\d+):(\d+)", message)
         message = re.sub(r"\s*error at \d+:\d+:\s*", "", message)
-        raise QueryError(f"malformed SPARQL: {message[:100]}", file=str(saved.path),
+        raise QueryError(f"malformed SPARQL: {message[:100]}", file=saved.where,
                          line=int(at.group(1)) if at else None, hint="fix the query text") from None
     if bind_error:
         raise bind_error
-    if not isinstance(solutions, QuerySolutions):
-        raise QueryError("only SELECT queries can be saved queries", file=str(saved.path))
-    variables = [v.value for v in solutions.variables]
-    rows = [tuple(solution) for solution in solutions]  # in projection order, None if unbound
-    return QueryResult(variables, rows)
+    if isinstance(answer, QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        return QueryResult(variables, [tuple(solution) for solution in answer])  # None if unbound
+    if isinstance(answer, QueryBoolean):
+        return QueryResult([], [], form="ask", boolean=bool(answer))
+    from llmkg.query.bindings import query_form
+
+    return QueryResult([], [], form=query_form(saved.text) or "construct", triples=list(answer))
 
 
 def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split())
 
 
-# --- rendering -------------------------------------------------------------------
+def suggest_names(store, key_value: str, *, n: int = 3) -> list[str]:
+    """Labels of entities whose name key is close to `key_value` (for a name that matched nothing)."""
+    import difflib
 
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+    from llmkg.keys import name_key
+    from llmkg.store import open_store
 
-
-def _plain(term) -> str:
-    return "" if term is None else term.value
-
-
-def short_term(term) -> str:
-    """A term as the table shows it: a prefixed name where a prefix fits, else its value."""
-    if term is None:
-        return ""
-    value = term.value
-    if type(term).__name__ == "NamedNode":
-        for prefix, ns in sorted(V.PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if value.startswith(ns) and "/" not in value[len(ns):]:
-                return f"{prefix}:{value[len(ns):]}"
-    return value
-
-
-def render(result: QueryResult, fmt: str) -> str:
-    if fmt == "csv":  # SPARQL 1.1 CSV results: plain values
-        import csv  # csv and json only for their formats: the table needs neither
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(result.variables)
-        writer.writerows([_plain(t) for t in row] for row in result.rows)
-        return out.getvalue()
-    if fmt == "tsv":  # SPARQL 1.1 TSV results: N-Triples terms
-        lines = ["\t".join("?" + v for v in result.variables)]
-        lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
-        return "\n".join(lines) + "\n"
-    if fmt == "json":
-        return json_results(result.variables, result.rows)
-    if fmt == "table":
-        cells = [[short_term(t) for t in row] for row in result.rows]
-        widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
-        widths = [min(w, 60) for w in widths]
-
-        def line(values):
-            return "  ".join(_clip(v, w).ljust(w) for v, w in zip(values, widths)).rstrip()
-
-        rows = [line(result.variables), line(["-" * w for w in widths])]
-        rows += [line(r) for r in cells]
-        rows.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
-        return "\n".join(rows) + "\n"
-    raise QueryError(f"unknown output format '{fmt}'", hint=f"use one of: {', '.join(OUTPUT_FORMATS)}")
-
-
-def json_results(variables: list[str], rows, *, head: dict | None = None, indent: int | None = 1) -> str:
-    """SPARQL 1.1 JSON results; `head` adds members to the head (the server's limit notice)."""
-    import json
-
-    return json.dumps({"head": {"vars": variables, **(head or {})},
-                       "results": {"bindings": [
-                           {v: _json_term(t) for v, t in zip(variables, row) if t is not None}
-                           for row in rows]}}, indent=indent, ensure_ascii=False) + "\n"
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _json_term(term) -> dict:
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return {"type": "uri", "value": term.value}
-    if kind == "BlankNode":
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != V.XSD + "string":
-        out["datatype"] = term.datatype.value
-    return out
+    db = store if hasattr(store, "query") else open_store(store)
+    labels: dict[str, str] = {}
+    for row in db.query(f"SELECT ?key ?label {{ ?e <{V.LLMKG}nameKey> ?key ; <{V.RDFS}label> ?label }}",
+                        use_default_graph_as_union=True):
+        labels.setdefault(row["key"].value, row["label"].value)
+    close = difflib.get_close_matches(name_key(key_value), list(labels), n=n, cutoff=0.6)
+    return list(dict.fromkeys(labels[k] for k in close))

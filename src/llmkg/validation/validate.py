@@ -16,7 +16,10 @@ The build date for "no date in the future" is added to the in-memory copy
 that is validated, as `llmkgsh:build llmkgsh:buildDate`.
 
 `ValidationReport.conforms` is True when there is no sh:Violation (warnings
-and infos are reported but do not fail), like pySHACL's allow_warnings.
+and infos are reported but do not fail), like pySHACL's allow_warnings: it
+decides the exit code. The Turtle and JSON reports state SHACL's own
+`sh:conforms` (`shacl_conforms`): false whenever there is any result, of any
+severity (SHACL 1.0, 3.6.1), as pySHACL and Jena write it.
 """
 
 from __future__ import annotations
@@ -104,6 +107,11 @@ class ValidationReport:
     def conforms(self) -> bool:
         return self.counts["Violation"] == 0
 
+    @property
+    def shacl_conforms(self) -> bool:
+        """SHACL's sh:conforms: no validation result at all (SHACL 1.0, 3.6.1)."""
+        return not self.results
+
     def exit_code(self, fail_on: str = "violation") -> int:
         """1 when a result at least as severe as `fail_on` exists, else 0."""
         if fail_on not in FAIL_ON:
@@ -162,8 +170,10 @@ def validate_store(path: Path, *, shapes: Path | None = None, today: datetime.da
 
 
 def validate_writable(store: pyoxigraph.Store, *, shapes: Path | None = None,
-                      today: datetime.date | None = None, engine: str = "sparql") -> ValidationReport:
+                      today: datetime.date | None = None, engine: str = "sparql",
+                      progress: Callable[[int, int], None] | None = None) -> ValidationReport:
     """Validate a store being built, in place: no copy of its quads.
+    `progress(done, total)` hears of every check run (sparql engine).
 
     The build date goes into a graph of its own for the checks and is removed
     afterwards, so the store holds exactly what it held before.
@@ -177,7 +187,7 @@ def validate_writable(store: pyoxigraph.Store, *, shapes: Path | None = None,
         return validate_quads(store.quads_for_pattern(None, None, None, None), shapes=shapes,
                               today=today, engine=engine)
     try:
-        return _validate_sparql(store, lambda: store, shapes, today)
+        return _validate_sparql(store, lambda: store, shapes, today, progress)
     finally:
         store.remove_graph(pyoxigraph.NamedNode(shacl_sparql.BUILD_GRAPH))
 
@@ -224,7 +234,8 @@ def _check_engine(engine: str) -> None:
 
 
 def _validate_sparql(data: pyoxigraph.Store, provenance: Callable[[], pyoxigraph.Store],
-                     shapes: Path | None, today: datetime.date | None) -> ValidationReport:
+                     shapes: Path | None, today: datetime.date | None,
+                     progress: Callable[[int, int], None] | None = None) -> ValidationReport:
     """Run the compiled shapes on `data` (which gets the build date), then
     name the results with the store that `provenance()` returns."""
     from llmkg.validation import shacl_sparql
@@ -233,7 +244,7 @@ def _validate_sparql(data: pyoxigraph.Store, provenance: Callable[[], pyoxigraph
     path = default_shapes() if shapes is None else Path(shapes)
     checks = compile_shapes(path)
     shacl_sparql.add_build_date(data, datetime.date.today() if today is None else today)
-    found = list(shacl_sparql.findings(data, checks, file=str(path)))
+    found = list(shacl_sparql.findings(data, checks, file=str(path), progress=progress))
     del data
     if not found:
         return ValidationReport([])
@@ -295,7 +306,7 @@ def _render_text(report: ValidationReport) -> str:
 
 def _render_json(report: ValidationReport) -> str:
     c = report.counts
-    doc = {"conforms": report.conforms,
+    doc = {"conforms": report.shacl_conforms,
            "counts": {s.lower(): c[s] for s in SEVERITIES},
            "results": [r.as_dict() for r in report.results]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
@@ -328,7 +339,7 @@ def _render_turtle(report: ValidationReport) -> str:
             body = " ;\n".join(f"        {p} {o}" for p, o in props)
             blocks.append(f"    [\n{body}\n    ]")
     head = (f"@prefix sh: <{vocab.SH}> .\n\n[] a sh:ValidationReport ;\n"
-            f"    sh:conforms {'true' if report.conforms else 'false'}")
+            f"    sh:conforms {'true' if report.shacl_conforms else 'false'}")
     if not blocks:
         return head + " .\n"
     return head + " ;\n    sh:result\n" + " ,\n".join(blocks) + " .\n"

@@ -190,9 +190,23 @@ def history(store, iri: str) -> dict | None:
 
 def releases(store, iri: str):
     """The dated models of organisation `iri`, as the model-releases query gives them."""
-    from llmkg.query.saved import QueryResult
+    return _result(_select(store, _RELEASES, iri))
 
-    solutions = _select(store, _RELEASES, iri)
+
+def lineage(store, lineage_tree: str, iri: str):
+    """The rows of the lineage-tree query (its text) for the model `iri`: its
+    start bound to the IRI, not looked up by name."""
+    import pyoxigraph
+
+    from llmkg.query.bindings import bind_values
+
+    text = bind_values(lineage_tree, {"start": pyoxigraph.NamedNode(iri)})
+    return _result(store.query(text, use_default_graph_as_union=True))
+
+
+def _result(solutions):
+    from llmkg.query.results import QueryResult
+
     return QueryResult([v.value for v in solutions.variables], [tuple(s) for s in solutions])
 
 

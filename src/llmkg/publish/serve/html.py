@@ -32,10 +32,10 @@ def web_link(iri: str) -> str | None:
 
 @lru_cache(maxsize=1 << 14)
 def short(iri: str) -> str:
-    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model' (as the CLI shows it)."""
-    from llmkg.cli.render import short as prefixed
+    """'https://w3id.org/llmkg/id/model/llama2' -> 'model:llama2', as `llmkg query` tables show it."""
+    from llmkg.query.results import compact
 
-    return prefixed(iri)
+    return compact(iri)
 
 
 def term_view(term) -> dict:

@@ -89,7 +89,7 @@ async def resource(request: Request) -> Response:
     if described.is_model:
         from llmkg.publish.pictures import lineage_spec
 
-        rows = await engine.call(_lineage_rows, request.app.state.queries["lineage-tree"], iri)
+        rows = await engine.call(E.lineage, request.app.state.queries["lineage-tree"].text, iri)
         pictures["lineage"] = lineage_spec(rows, link=_picture_link)
     if described.is_organization:
         from llmkg.publish.pictures import timeline_spec
@@ -105,17 +105,6 @@ def _saved_rows(store, saved, params: dict[str, str]):
     from llmkg.query.saved import run
 
     return run(saved, store=store, params=params)
-
-
-def _lineage_rows(store, saved, iri: str):
-    """The lineage-tree query with its start bound to one IRI (not looked up by name)."""
-    import pyoxigraph
-
-    from llmkg.query.bindings import bind_values
-    from llmkg.query.saved import SavedQuery
-
-    text = bind_values(saved.text, {"start": pyoxigraph.NamedNode(iri)})
-    return _saved_rows(store, SavedQuery(saved.name, saved.path, text), {})
 
 
 async def search(request: Request) -> Response:

@@ -79,35 +79,32 @@ def _matches(media: str, offer: Offer, aliases: dict[str, str]) -> bool:
 
 def solutions_body(variables: list[str], rows: list[tuple], offer: Offer, *, limit: str | None) -> bytes:
     """SELECT results in the negotiated format."""
-    if offer.name == "json":
-        from llmkg.query.saved import json_results
+    from llmkg.query.results import QueryResult, json_results, render
 
-        return json_results(variables, rows, head={"limit": limit} if limit else None,
-                            indent=None).encode("utf-8")
+    result = QueryResult(variables, rows)
+    if offer.name == "json":
+        return json_results(result, head={"limit": limit} if limit else None, indent=None).encode("utf-8")
     if offer.name == "xml":
         return _xml(variables, rows).encode("utf-8")
-    from llmkg.query.saved import QueryResult, render
-
-    return render(QueryResult(variables, rows), offer.name).encode("utf-8")
+    return render(result, offer.name).encode("utf-8")
 
 
 def boolean_body(value: bool, offer: Offer) -> bytes:
-    if offer.name == "json":
-        return b'{"head":{},"boolean":' + (b"true" if value else b"false") + b"}\n"
+    """ASK results in the negotiated format."""
     if offer.name == "xml":
         return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                 f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
-    return (b"true\n" if value else b"false\n")
+    from llmkg.query.results import QueryResult, render
+
+    return render(QueryResult([], [], form="ask", boolean=value), offer.name).encode("utf-8")
 
 
 def graph_body(triples: list, offer: Offer) -> bytes:
-    """CONSTRUCT or DESCRIBE triples (or an entity's description) in an RDF format."""
-    import pyoxigraph
+    """CONSTRUCT or DESCRIBE triples (or an entity's description), sorted as the dumps are."""
+    from llmkg.publish.export import serialize_triples
+    from llmkg.publish.formats import by_name
 
-    formats = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
-               "jsonld": pyoxigraph.RdfFormat.JSON_LD}
-    prefixes = V.PREFIXES if offer.name == "turtle" else None
-    return pyoxigraph.serialize(triples, format=formats[offer.name], prefixes=prefixes) or b""
+    return serialize_triples(triples, by_name(offer.name))
 
 
 def _xml(variables: list[str], rows: list[tuple]) -> str:

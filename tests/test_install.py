@@ -1,0 +1,72 @@
+"""`pip install .` (not editable) into a fresh venv: what a user gets works.
+
+The bundled catalog, the ontology and the saved queries ship inside the
+wheel; `llmkg build` with no argument and saved-query names work from any
+folder, and errors cite paths a user can open. pip's cache is used (no
+--no-cache-dir), so in CI this costs the build of one wheel and an install
+from cached wheels (~20 s).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.install
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The `llmkg` script of a fresh venv that `pip install .` filled."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                          "--disable-pip-version-check", str(ROOT)],
+                         capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    return venv / "bin" / "llmkg"
+
+
+def run(llmkg: Path, *args, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("LLMKG_STORE", "LLMKG_QUERIES", "PYTHONPATH")}
+    return subprocess.run([str(llmkg), *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=300)
+
+
+def test_installed_llmkg_builds_and_queries_from_any_folder(installed, tmp_path):
+    site = installed.parent.parent / "lib"
+    built = run(installed, "build", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    source = re.search(r"^Built \.llmkg/store from (.+)$", built.stdout, flags=re.M).group(1)
+    assert Path(source).is_file() and Path(source).is_relative_to(site)  # the wheel's copy, opened by path
+    assert "llmkg:Model" in built.stdout
+    problem = re.search(r"^  (/\S+\.md):(\d+): ", built.stdout, flags=re.M)
+    assert problem and Path(problem.group(1)).is_file()  # entries not understood: a file a user can open
+    rows = run(installed, "query", "models-per-organization", "--format", "csv", cwd=tmp_path)
+    assert rows.returncode == 0 and rows.stdout.startswith("organization,organizationName,models")
+    shown = run(installed, "query", "lineage", "--show", cwd=tmp_path)
+    path = Path(shown.stderr.strip().removeprefix("# "))
+    assert path.is_file() and path.read_text(encoding="utf-8") == shown.stdout
+    assert (tmp_path / ".llmkg" / "store").is_dir() and not (tmp_path / "queries").exists()
+
+
+def test_installed_errors_cite_paths_a_user_can_open(installed, tmp_path):
+    run(installed, "build", "-q", cwd=tmp_path)
+    strict = run(installed, "build", "--strict", cwd=tmp_path)
+    assert strict.returncode == 2
+    where = re.search(r"\((/\S+):(\d+)\)", strict.stderr)
+    assert where and Path(where.group(1)).is_file(), strict.stderr
+    bad = run(installed, "query", "lineage", "-p", "nope=1", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.startswith("Error: query 'lineage' has no parameter 'nope'")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "broken.rq").write_text("#+ summary: a query of my own that is broken\nSELECT ?x WHERE {\n")
+    broken = run(installed, "query", "broken", "--queries", mine, cwd=tmp_path)
+    assert broken.returncode == 2 and f"({mine / 'broken.rq'}:" in broken.stderr
