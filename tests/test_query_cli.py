@@ -130,7 +130,7 @@ def test_query_help_says_how_to_list_queries(cli):
 
 def test_an_unknown_name_suggests_close_ones(cli, bundled_store):
     result = cli("query", "lineag", "--store", bundled_store)
-    one_line_error(result, "Error: unknown query 'lineag'. Did you mean lineage?")
+    one_line_error(result, "Error: unknown query 'lineag'. Did you mean lineage or lineage-tree?")
     assert "models-per-organization" not in result.stderr  # not every name on one line
     far = cli("query", "zzzz", "--store", bundled_store)
     one_line_error(far, "Error: unknown query 'zzzz'. Run `llmkg queries`")
