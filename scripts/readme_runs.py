@@ -157,7 +157,11 @@ def serve_banner() -> None:
     import cog
 
     _llmkg()
-    banner = (_work() / "llmkg-serve.log").read_text().splitlines()[0]
+    log = _work() / "llmkg-serve.log"
+    deadline = time.monotonic() + 30  # it prints the line just after it starts answering
+    while not log.read_text().strip() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    banner = log.read_text().splitlines()[0]
     cog.outl("```")
     cog.outl("$ llmkg serve")
     cog.outl(banner.replace(_state["llmkg"], SHOWN_URL))
