@@ -26,6 +26,8 @@ SH = "http://www.w3.org/ns/shacl#"
 DATA_GRAPH = GRAPH + "data"
 PROVENANCE_GRAPH = GRAPH + "provenance"
 INFERRED_GRAPH = GRAPH + "inferred"
+# `llmkg history`: the catalog's versions and when each fact was stated (docs/vocabulary.md)
+HISTORY_GRAPH = GRAPH + "history"
 
 # Kinds of resource IRI: https://w3id.org/llmkg/id/<kind>/<slug>
 MODEL = "model"
@@ -36,6 +38,8 @@ SECTION = "section"
 CATALOG = "catalog"
 SOURCE = "source"
 STATEMENT = "statement"
+VERSION = "version"
+INTERVAL = "interval"
 
 PREFIXES = {
     "llmkg": LLMKG,
@@ -58,6 +62,17 @@ PREFIXES = {
     "fabio": FABIO,
     "wd": WD,
 }
+
+
+_SHORT = sorted({**PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}.items(), key=lambda kv: -len(kv[1]))
+
+
+def short(iri: str) -> str:
+    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model' (the IRI itself when no prefix fits)."""
+    for prefix, ns in _SHORT:
+        if iri.startswith(ns) and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
 def iri(kind: str, slug: str) -> str:

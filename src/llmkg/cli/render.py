@@ -21,7 +21,8 @@ def short(iri: str) -> str:
 
 
 # What each build stage counts, for its bar
-_UNITS = {"read": "catalogs", "parse+extract": "chunks", "map+store": "entities", "validate": "checks"}
+_UNITS = {"read": "catalogs", "parse+extract": "chunks", "map+store": "entities", "validate": "checks",
+          "extract": "units", "resolve+map": "versions"}  # the last two: llmkg history
 
 
 @contextlib.contextmanager
@@ -92,6 +93,25 @@ def build_summary(report, *, quiet: bool = False) -> str:
     else:
         summary += "; not validated"
     lines.append(summary)
+    return "\n".join(lines)
+
+
+def history_summary(report, *, quiet: bool = False) -> str:
+    versions = report.versions
+    first, last = versions[0], versions[-1]
+    paths = ", ".join(dict.fromkeys(v.path for v in versions))
+    lines = []
+    if not quiet:
+        lines.append(f"Read {len(versions)} versions of {paths} ({first.date} .. {last.date}): "
+                     f"{report.read} from git, {len(versions) - report.read} from the cache; "
+                     f"{report.units_extracted} units extracted, {report.units_reused} reused")
+        lines.append(f"Newest: {last.path} at {last.date} ({last.commit[:7]})")
+        lines.append(build_summary(report.newest).split("\n")[-1].split(";")[0]
+                     .replace(f"{report.newest.quads} quads: ", "  ")
+                     + f"; {len(report.newest.problems)} entries not fully understood")
+        lines.append("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.stage_seconds.items()))
+    lines.append(f"{report.quads} quads in {report.store}: {len(versions)} versions, "
+                 f"{report.facts} facts in {report.intervals} intervals")
     return "\n".join(lines)
 
 
