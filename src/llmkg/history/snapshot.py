@@ -146,7 +146,7 @@ def of_version(store: Path, when: str) -> Snapshot:
 
 
 def _version_index(cache, when: str, store: Path) -> int:
-    dates = [v["time"][:10] for v in cache.versions]
+    dates = [cache.version(i).date for i in range(len(cache.versions))]
     if when == "newest":
         return len(dates) - 1
     if re.fullmatch(r"\d{4}-\d\d-\d\d", when):

@@ -27,7 +27,10 @@ class Version:
 
     @property
     def date(self) -> str:
-        return self.time[:10]
+        """The commit's day in UTC: versions in commit-date order have days in order too."""
+        import datetime
+
+        return datetime.datetime.fromisoformat(self.time).astimezone(datetime.timezone.utc).date().isoformat()
 
     @property
     def name(self) -> str:
@@ -56,7 +59,7 @@ def list_versions(repo: str, paths: list[str], *, since: str | None = None) -> l
 
     A commit whose catalog text is the one before it (the old path touched
     after the move) adds no version. `since` (YYYY-MM-DD) keeps the versions
-    committed on or after that day.
+    committed on or after that day (UTC).
     """
     if not paths:
         raise HistoryError("no catalog path given", hint="name the catalog's path(s) in the repository")
@@ -67,7 +70,7 @@ def list_versions(repo: str, paths: list[str], *, since: str | None = None) -> l
     commits = []
     for order, line in enumerate(log.splitlines()):
         commit, stamp, time = line.split("\t")
-        if since is None or time[:10] >= since:
+        if since is None or Version(commit, time, "", "").date >= since:
             commits.append((int(stamp), -order, commit, time))
     commits.sort()  # commit date; git's order (children first) breaks ties
     queries = "".join(f"{commit}:{path}\n" for _, _, commit, _ in commits for path in wanted)
