@@ -236,3 +236,27 @@ def test_cli_history_and_errors(cli, repo, tmp_path):
     assert nothing.returncode == 2 and "no committed version of section/none.md" in nothing.stderr
     bad_day = cli("history", repo, OLD, "--since", "March")
     assert bad_day.returncode == 2 and "YYYY-MM-DD" in bad_day.stderr
+
+
+# -- diff between versions -------------------------------------------------------------------
+
+
+def test_diff_between_two_versions_of_the_history_store(cli, history):
+    done = cli("diff", "--store", history.store, "--from", "2025-01-31", "--to", "2025-03-11")
+    assert done.returncode == 1, done.stderr
+    v2, v3 = history.versions[1], history.versions[2]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"--- section/llm.md at 2025-01-14 ({v2.commit[:7]})")
+    assert lines[1].startswith(f"+++ section/llm.md at 2025-03-11 ({v3.commit[:7]})")
+    # hand-read: DeepSeek-R1 is new on line 144; 4M-21 moved from line 260 to 281, under '#### MLLM Models'
+    at = lines.index("+ model:deepseekr1  DeepSeek-R1  (llmkg:Model)")
+    assert lines[at + 1].startswith("    + llm.md:144  1. [DeepSeek-R1](https://github.com/deepseek-ai/DeepSeek-R1)")
+    assert "    + llmkg:releaseDate: 2025-01-20 (llm.md:144)" in lines[at:at + 9]
+    assert ("    ~ llmkg:inSection: section:mllmmultimodallargelanguagemodel (llm.md:260) -> "
+            "section:mllmmodels (llm.md:281)") in lines
+    by_commit = cli("diff", "--store", history.store, "--from", v2.commit[:8], "--to", v3.commit)
+    assert by_commit.stdout == done.stdout
+    newest = cli("diff", "--store", history.store, "--from", "2025-11-18")
+    assert newest.returncode == 0 and "0 entities added, 0 removed, 0 changed" in newest.stdout
+    early = cli("diff", "--store", history.store, "--from", "2020-01-01")
+    assert early.returncode == 2 and "no version on or before 2020-01-01" in early.stderr
