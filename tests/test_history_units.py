@@ -90,3 +90,30 @@ def test_a_unit_naming_a_future_date_expires_that_day() -> None:
 def test_units_of_an_empty_text() -> None:
     assert [u.chunk.text for u in units("", name="e.md")] == [""]
     assert isinstance(units("no heading at all\n", name="e.md")[0], Unit)
+
+
+def test_an_expired_cache_entry_is_read_again(tmp_path):
+    from llmkg.history.cache import Cache
+    from llmkg.history.timeline import HistoryReport, _Extractions
+    from llmkg.ingest.records import Extraction
+
+    unit = units("# Models\n\n- [Mistral 7B](https://mistral.ai/news/a): a 7B model [Sep 2023]\n", name="c.md")[-1]
+    cache = Cache("test")
+    empty = encode(Extraction("c.md", [], []), unit.chunk)
+    cache.extractions[unit.key] = {"data": empty, "expires": None}
+    assert _Extractions(cache, HistoryReport(tmp_path)).of(unit).records == []  # the cache is believed
+    cache.extractions[unit.key] = {"data": empty, "expires": "2001-01-01"}
+    assert _Extractions(cache, HistoryReport(tmp_path)).of(unit).records  # that day has come: read again
+
+
+def test_a_damaged_or_foreign_cache_is_an_empty_one(tmp_path):
+    import gzip
+
+    from llmkg.history.cache import CACHE_FILE, Cache
+
+    (tmp_path / CACHE_FILE).write_bytes(b"not gzip")
+    assert Cache.load(tmp_path).versions == []
+    (tmp_path / CACHE_FILE).write_bytes(gzip.compress(b'{"format": 1, "fingerprint": "other", "versions": [1], '
+                                                      b'"texts": {}, "extractions": {}, "facts": {}}'))
+    assert Cache.load(tmp_path).versions == []
+    assert Cache.load(tmp_path, any_ingester=True).versions == [1]  # for diff: texts, no extractions

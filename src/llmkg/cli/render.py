@@ -105,10 +105,13 @@ def history_summary(report, *, quiet: bool = False) -> str:
         lines.append(f"Read {len(versions)} versions of {paths} ({first.date} .. {last.date}): "
                      f"{report.read} from git, {len(versions) - report.read} from the cache; "
                      f"{report.units_extracted} units extracted, {report.units_reused} reused")
-        lines.append(f"Newest: {last.path} at {last.date} ({last.commit[:7]})")
-        lines.append(build_summary(report.newest).split("\n")[-1].split(";")[0]
-                     .replace(f"{report.newest.quads} quads: ", "  ")
-                     + f"; {len(report.newest.problems)} entries not fully understood")
+        counts = report.newest.class_counts
+        lines.append(f"Newest: {last.path} at {last.date} ({last.commit[:7]}): "
+                     f"{counts.get(V.LLMKG + 'Model', 0)} models, "
+                     f"{counts.get(V.LLMKG + 'Organization', 0)} organizations, "
+                     f"{counts.get(V.LLMKG + 'Paper', 0)} papers, "
+                     f"{counts.get(V.LLMKG + 'Architecture', 0)} architectures; "
+                     f"{len(report.newest.problems)} entries not fully understood")
         lines.append("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.stage_seconds.items()))
     lines.append(f"{report.quads} quads in {report.store}: {len(versions)} versions, "
                  f"{report.facts} facts in {report.intervals} intervals")
