@@ -260,3 +260,33 @@ def test_diff_between_two_versions_of_the_history_store(cli, history):
     assert newest.returncode == 0 and "0 entities added, 0 removed, 0 changed" in newest.stdout
     early = cli("diff", "--store", history.store, "--from", "2020-01-01")
     assert early.returncode == 2 and "no version on or before 2020-01-01" in early.stderr
+
+
+def test_the_history_graph_keeps_its_invariants(history):
+    """What SHACL would say of the history graph (`llmkg validate` reads the data graph only)."""
+    from llmkg.store import open_store
+
+    db = open_store(history.store)
+    prefix = f"PREFIX llmkg: <{V.LLMKG}> PREFIX prov: <{V.PROV}> PREFIX dcterms: <{V.DCTERMS}>"
+    one_each = db.query(f"""{prefix} SELECT ?i WHERE {{ ?i a llmkg:FactInterval .
+        {{ SELECT ?i (COUNT(*) AS ?n) WHERE {{ ?i ?p ?o . FILTER(?p IN (llmkg:factSubject, llmkg:factPredicate,
+           llmkg:factObject, llmkg:firstVersion, llmkg:lastVersion)) }} GROUP BY ?i }} FILTER(?n != 5) }}""")
+    assert list(one_each) == []
+    backwards = db.query(f"""{prefix} SELECT ?i WHERE {{ ?i llmkg:firstVersion/llmkg:versionNumber ?a ;
+        llmkg:lastVersion/llmkg:versionNumber ?b . FILTER(?a > ?b) }}""")
+    assert list(backwards) == []
+    # two intervals of one fact neither overlap nor touch (else they would be one)
+    touching = db.query(f"""{prefix} SELECT ?i ?j WHERE {{
+        ?i llmkg:factSubject ?s ; llmkg:factPredicate ?p ; llmkg:factObject ?o ;
+           llmkg:firstVersion/llmkg:versionNumber ?a ; llmkg:lastVersion/llmkg:versionNumber ?b .
+        ?j llmkg:factSubject ?s ; llmkg:factPredicate ?p ; llmkg:factObject ?o ;
+           llmkg:firstVersion/llmkg:versionNumber ?c .
+        FILTER(?i != ?j && ?a <= ?c && ?c <= ?b + 1) }}""")
+    assert list(touching) == []
+    versions = [(row["n"].value, row["d"].value) for row in db.query(
+        f"{prefix} SELECT ?n ?d WHERE {{ ?v a llmkg:CatalogVersion ; llmkg:versionNumber ?n ; dcterms:date ?d }} "
+        "ORDER BY ?n")]
+    assert [int(n) for n, _ in versions] == list(range(1, 6)) and [d for _, d in versions] == sorted(d for _, d in versions)
+    chain = db.query(f"{prefix} SELECT (COUNT(*) AS ?n) WHERE {{ ?v prov:wasRevisionOf ?w . "
+                     "?v llmkg:versionNumber ?a . ?w llmkg:versionNumber ?b FILTER(?a = ?b + 1) }")
+    assert int(next(iter(chain))["n"].value) == 4
