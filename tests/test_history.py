@@ -124,8 +124,8 @@ def test_first_seen_dates_read_off_the_texts(history):
         '"2024-11-05"^^<http://www.w3.org/2001/XMLSchema#date>', f'"{history.versions[0].commit}"',
         '"2025-11-18"^^<http://www.w3.org/2001/XMLSchema#date>', f'"{history.versions[-1].commit}"', '"yes"')
     # DeepSeek-R1 [20 Jan 2025] appears in 2025-03-11 (line 144), not in 2025-01-14
-    first = {row[1]: row[2] for row in rows(store, "first-seen", model="deepseek r1")}
-    assert first == {'"DeepSeek-R1"': '"2025-03-11"^^<http://www.w3.org/2001/XMLSchema#date>'}
+    first = {row[0]: row[2] for row in rows(store, "first-seen", model="deepseek r1")}
+    assert first == {f"<{V.ID}model/deepseekr1>": '"2025-03-11"^^<http://www.w3.org/2001/XMLSchema#date>'}
     # Claude 3.7 Sonnet is new in 2025-03-11 too (line 106)
     assert "2025-03-11" in rows(store, "first-seen", model="Claude 3.7 Sonnet")[0][2]
 
@@ -267,26 +267,32 @@ def test_the_history_graph_keeps_its_invariants(history):
     from llmkg.store import open_store
 
     db = open_store(history.store)
+
+    def query(text):
+        return list(db.query(text, use_default_graph_as_union=True))
+
+    intervals = query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?i a <{V.LLMKG}FactInterval> }}")
+    assert int(intervals[0]["n"].value) == history.intervals > 4000
     prefix = f"PREFIX llmkg: <{V.LLMKG}> PREFIX prov: <{V.PROV}> PREFIX dcterms: <{V.DCTERMS}>"
-    one_each = db.query(f"""{prefix} SELECT ?i WHERE {{ ?i a llmkg:FactInterval .
+    one_each = query(f"""{prefix} SELECT ?i WHERE {{ ?i a llmkg:FactInterval .
         {{ SELECT ?i (COUNT(*) AS ?n) WHERE {{ ?i ?p ?o . FILTER(?p IN (llmkg:factSubject, llmkg:factPredicate,
            llmkg:factObject, llmkg:firstVersion, llmkg:lastVersion)) }} GROUP BY ?i }} FILTER(?n != 5) }}""")
     assert list(one_each) == []
-    backwards = db.query(f"""{prefix} SELECT ?i WHERE {{ ?i llmkg:firstVersion/llmkg:versionNumber ?a ;
+    backwards = query(f"""{prefix} SELECT ?i WHERE {{ ?i llmkg:firstVersion/llmkg:versionNumber ?a ;
         llmkg:lastVersion/llmkg:versionNumber ?b . FILTER(?a > ?b) }}""")
     assert list(backwards) == []
     # two intervals of one fact neither overlap nor touch (else they would be one)
-    touching = db.query(f"""{prefix} SELECT ?i ?j WHERE {{
+    touching = query(f"""{prefix} SELECT ?i ?j WHERE {{
         ?i llmkg:factSubject ?s ; llmkg:factPredicate ?p ; llmkg:factObject ?o ;
            llmkg:firstVersion/llmkg:versionNumber ?a ; llmkg:lastVersion/llmkg:versionNumber ?b .
         ?j llmkg:factSubject ?s ; llmkg:factPredicate ?p ; llmkg:factObject ?o ;
            llmkg:firstVersion/llmkg:versionNumber ?c .
         FILTER(?i != ?j && ?a <= ?c && ?c <= ?b + 1) }}""")
     assert list(touching) == []
-    versions = [(row["n"].value, row["d"].value) for row in db.query(
+    versions = [(row["n"].value, row["d"].value) for row in query(
         f"{prefix} SELECT ?n ?d WHERE {{ ?v a llmkg:CatalogVersion ; llmkg:versionNumber ?n ; dcterms:date ?d }} "
         "ORDER BY ?n")]
     assert [int(n) for n, _ in versions] == list(range(1, 6)) and [d for _, d in versions] == sorted(d for _, d in versions)
-    chain = db.query(f"{prefix} SELECT (COUNT(*) AS ?n) WHERE {{ ?v prov:wasRevisionOf ?w . "
+    chain = query(f"{prefix} SELECT (COUNT(*) AS ?n) WHERE {{ ?v prov:wasRevisionOf ?w . "
                      "?v llmkg:versionNumber ?a . ?w llmkg:versionNumber ?b FILTER(?a = ?b + 1) }")
-    assert int(next(iter(chain))["n"].value) == 4
+    assert int(chain[0]["n"].value) == 4

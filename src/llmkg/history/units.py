@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from llmkg.ingest.parse import Chunk, split_text
 from llmkg.ingest.records import Extraction, Fact, Iri, Problem, Record, Ref
@@ -56,68 +56,74 @@ class Unrelocatable(ValueError):
     """An extraction whose lines or values the cache cannot store faithfully."""
 
 
-def encode(extraction: Extraction, chunk: Chunk) -> dict:
-    """A JSON-able form of a unit's extraction with lines relative to the unit."""
-    outer = {h.line: i for i, h in enumerate(chunk.headings)}
+def _types() -> dict[str, type]:
+    """The record types the cache stores, field by field (dataclasses.fields): a
+    field the ingester adds is stored with the others; a value of another type
+    makes the unit uncacheable (read anew each time) rather than stored wrong."""
+    from llmkg.ingest.facts import Date
 
-    def rel(line: int) -> int:
-        if line >= chunk.first_line:
-            return line - chunk.first_line
-        if line in outer:
-            return -1 - outer[line]
+    return {t.__name__: t for t in (Record, Fact, Problem, Ref, Iri, Date)}
+
+
+class _Codec:
+    """JSON-able values with lines relative to a chunk. Fields named `line` are
+    relocated; `catalog` and `file` (the catalog file's name) are the chunk's."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk, self.types = chunk, _types()
+        self.outer = {h.line: i for i, h in enumerate(chunk.headings)}
+
+    def rel(self, line: int) -> int:
+        if line >= self.chunk.first_line:
+            return line - self.chunk.first_line
+        if line in self.outer:
+            return -1 - self.outer[line]
         raise Unrelocatable(f"line {line} lies outside the unit")
 
-    records = [[r.kind, r.name, rel(r.line), r.aliases, r.identity,
-                [[f.predicate, _value(f.value), rel(f.line)] for f in r.facts]]
-               for r in extraction.records]
-    problems = [[rel(p.line), p.reason, p.text, p.partial] for p in extraction.problems]
-    return {"records": records, "problems": problems, "resources": extraction.resources}
+    def line(self, rel: int) -> int:
+        return self.chunk.first_line + rel if rel >= 0 else self.chunk.headings[-1 - rel].line
+
+    def encode(self, value):
+        if value is None or isinstance(value, (bool, int, str)):
+            return value
+        if isinstance(value, list):
+            return [self.encode(v) for v in value]
+        name = type(value).__name__
+        if self.types.get(name) is not type(value):
+            raise Unrelocatable(f"a value of type {name}")
+        out = {"@": name}
+        for f in fields(value):
+            item = getattr(value, f.name)
+            if f.name == "line":
+                out[f.name] = self.rel(item)
+            elif f.name not in ("catalog", "file"):
+                out[f.name] = self.encode(item)
+        return out
+
+    def decode(self, value):
+        if isinstance(value, list):
+            return [self.decode(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        kind = self.types[value["@"]]
+        args = {f.name: self.chunk.path.name if f.name in ("catalog", "file")
+                else self.line(value[f.name]) if f.name == "line" else self.decode(value[f.name])
+                for f in fields(kind) if f.name in value or f.name in ("catalog", "file")}
+        return kind(**args)
+
+
+def encode(extraction: Extraction, chunk: Chunk) -> dict:
+    """A JSON-able form of a unit's extraction with lines relative to the unit."""
+    codec = _Codec(chunk)
+    return {"records": codec.encode(extraction.records), "problems": codec.encode(extraction.problems),
+            "resources": extraction.resources}
 
 
 def decode(data: dict, chunk: Chunk) -> Extraction:
     """The extraction `encode` stored, placed at `chunk`'s lines."""
-    name = chunk.path.name
-    first, outer = chunk.first_line, [h.line for h in chunk.headings]
-
-    def line(rel: int) -> int:
-        return first + rel if rel >= 0 else outer[-1 - rel]
-
-    records = []
-    for kind, label, at, aliases, identity, facts in data["records"]:
-        record = Record(kind, label, line(at), name, list(aliases), identity=identity)
-        record.facts = [Fact(predicate, _unvalue(value), line(fact_at)) for predicate, value, fact_at in facts]
-        records.append(record)
-    problems = [Problem(name, line(at), reason, text, partial) for at, reason, text, partial in data["problems"]]
-    return Extraction(name, records, problems, data["resources"])
-
-
-def _value(value) -> object:
-    from llmkg.ingest.facts import Date
-
-    if isinstance(value, bool):
-        raise Unrelocatable("a boolean fact value")
-    if isinstance(value, (int, str)):
-        return value
-    if isinstance(value, Ref):
-        return ["ref", value.kind, value.name]
-    if isinstance(value, Iri):
-        return ["iri", value.value]
-    if isinstance(value, Date):
-        return ["date", value.lexical]
-    raise Unrelocatable(f"a fact value of type {type(value).__name__}")
-
-
-def _unvalue(value) -> object:
-    if not isinstance(value, list):
-        return value
-    from llmkg.ingest.facts import Date
-
-    tag = value[0]
-    if tag == "ref":
-        return Ref(value[1], value[2])
-    if tag == "iri":
-        return Iri(value[1])
-    return Date(value[1])
+    codec = _Codec(chunk)
+    return Extraction(chunk.path.name, codec.decode(data["records"]), codec.decode(data["problems"]),
+                      data["resources"])
 
 
 def expires(text: str) -> str | None:
