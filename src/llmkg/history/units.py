@@ -2,11 +2,12 @@
 
 Consecutive versions of the catalog differ in a few lines, so most of a
 version was already read in the one before. A version is cut where a plain
-build may cut a large catalog (`parse.split_text`: whole top-level blocks),
-and further only before a heading: the extractor judges the entries under
-one heading together (an entry's siblings, whether a heading names a maker),
-so a heading's section is the smallest piece it reads the same alone as in
-the whole text (tests/test_history_units.py holds this for every catalog).
+build may cut a large catalog (`parse.split_text`), and only before a
+heading: the extractor judges the entries under one heading together (an
+entry's siblings, whether a heading names a maker), so a heading's section
+is the smallest piece it reads the same alone as in the whole text
+(tests/test_history_units.py holds this for every catalog). split_text also
+cuts inside a section of over 20,000 lines for speed; units never do.
 
 A unit's extraction is cached under a hash of its catalog file name, the
 headings in force where it starts and its text; its lines are stored
