@@ -64,17 +64,6 @@ PREFIXES = {
 }
 
 
-_SHORT = sorted({**PREFIXES, "foaf": "http://xmlns.com/foaf/0.1/"}.items(), key=lambda kv: -len(kv[1]))
-
-
-def short(iri: str) -> str:
-    """'https://w3id.org/llmkg/ontology#Model' -> 'llmkg:Model' (the IRI itself when no prefix fits)."""
-    for prefix, ns in _SHORT:
-        if iri.startswith(ns) and "/" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
 def iri(kind: str, slug: str) -> str:
     """The resource IRI of an entity of `kind` whose identity slug is `slug`."""
     return f"{ID}{kind}/{slug}"

@@ -63,11 +63,19 @@ def build_progress(enabled: bool = True):
         finish()
 
 
-def build_summary(report, *, quiet: bool = False) -> str:
+def _catalog_names(catalog: str) -> tuple[str, str]:
+    """A catalog's file name (what problems name) and how to show it: a URL as given."""
+    from llmkg.ingest.fetch import file_name, is_url
     from llmkg.paths import display_path
 
+    if is_url(catalog):
+        return file_name(catalog), catalog
+    return Path(catalog).name, display_path(catalog)
+
+
+def build_summary(report, *, quiet: bool = False) -> str:
     lines = []
-    paths = {Path(c).name: display_path(c) for c in report.catalogs}
+    paths = dict(map(_catalog_names, report.catalogs))
     if not quiet:
         lines.append(f"Built {report.store} from {', '.join(paths.values())}")
         if report.repaired_lines:

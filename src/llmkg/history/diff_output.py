@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from llmkg import vocab as V
 from llmkg.history.snapshot import Snapshot, Source, term_of
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -10,11 +9,11 @@ TEXT_WIDTH = 110  # catalog lines are clipped to this in text output
 
 
 def _shown(term: str) -> str:
-    """A term for people: prefixed IRIs, plain values."""
+    """A term for people: prefixed IRIs (as query tables show them), plain values."""
+    from llmkg.query.results import compact
+
     value = term_of(term)
-    if type(value).__name__ == "NamedNode":
-        return V.short(value.value).removeprefix(V.ID)
-    return value.value
+    return compact(value.value) if type(value).__name__ == "NamedNode" else value.value
 
 
 def _where(sources: list[Source]) -> str:
@@ -63,7 +62,7 @@ def text(diff) -> str:
 
 
 def _json_term(term: str) -> dict:
-    from llmkg.query.saved import _json_term as sparql_json
+    from llmkg.query.results import _json_term as sparql_json
 
     return sparql_json(term_of(term))
 

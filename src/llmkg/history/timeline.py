@@ -10,7 +10,6 @@ are not extracted again.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,8 +53,9 @@ class _Extractions:
             return None
         return entry["data"]
 
-    def prepare(self, all_units: list[list[Unit]], progress: Progress | None) -> None:
-        """Extract every unit of `all_units` that the cache lacks, each distinct text once."""
+    def prepare(self, all_units: list[list[Unit]], tick) -> None:
+        """Extract every unit of `all_units` that the cache lacks, each distinct text once;
+        `tick(done, total)` counts the units extracted."""
         from llmkg.build import _extract_chunks
         from llmkg.ingest.extract import extract_chunk
 
@@ -67,7 +67,7 @@ class _Extractions:
                 else:
                     self.report.units_reused += 1
         chunks = [unit.chunk for unit in missing.values()]
-        found = _extract_chunks(chunks, progress) if len(chunks) >= PARALLEL_UNITS \
+        found = _extract_chunks(chunks, tick) if len(chunks) >= PARALLEL_UNITS \
             else map(extract_chunk, chunks)
         for unit, extraction in zip(missing.values(), found):
             self.report.units_extracted += 1
@@ -106,7 +106,7 @@ def version_lines(version_units: list[Unit], extractions: _Extractions, lexicon,
         records.extend(extraction.records)
         report.problems.extend(extraction.problems)
         report.resources += extraction.resources
-    return list(_mapped(resolve(records, lexicon), report))
+    return list(_mapped(resolve(records, lexicon, doubts=report.problems), report))
 
 
 def build_history(repo: Path | str, paths: list[str], *, store: Path | None = None,
@@ -121,55 +121,50 @@ def build_history(repo: Path | str, paths: list[str], *, store: Path | None = No
         return _build(str(repo), paths, since, report, progress)
 
 
-def _timed(report: HistoryReport, stage: str, started: float) -> float:
-    now = time.perf_counter()
-    report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + now - started
-    return now
-
-
 def _build(repo: str, paths: list[str], since: str | None, report: HistoryReport,
            progress: Progress | None) -> HistoryReport:
+    from llmkg.build import _Clock
     from llmkg.ingest.lexicon import load_lexicon
     from llmkg.ingest.parse import MAX_CATALOG_BYTES, decode_text
 
-    started = time.perf_counter()
-    versions = report.versions = list_versions(repo, paths, since=since)
-    if not versions:
-        raise HistoryError(f"no committed version of {' or '.join(paths)}"
-                           + (f" since {since}" if since else ""), file=repo,
-                           hint="check the paths (relative to the repository's top folder)")
-    cache = Cache.load(report.store if report.store.is_dir() else None)
-    kept = cache.reusable(versions)
-    cache.keep(kept)
-    newest = len(versions) - 1
-    to_read = list(range(kept, len(versions))) or [newest]  # the newest is always mapped again
-    report.read = len(to_read)
-    blobs = read_blobs(repo, [versions[i].blob for i in to_read], max_bytes=MAX_CATALOG_BYTES)
-    all_units, repaired = [], 0
-    for i in to_read:
-        version = versions[i]
-        text, repaired = decode_text(blobs[version.blob], file=f"{version.path} at {version.commit[:12]}")
-        all_units.append(units(text, name=version.name))
-    started = _timed(report, "read", started)
+    clock = _Clock(report, progress)  # stages: read, extract, resolve+map, store
+    with clock.stage("read") as tick:
+        versions = report.versions = list_versions(repo, paths, since=since)
+        if not versions:
+            raise HistoryError(f"no committed version of {' or '.join(paths)}"
+                               + (f" since {since}" if since else ""), file=repo,
+                               hint="check the paths (relative to the repository's top folder)")
+        cache = Cache.load(report.store if report.store.is_dir() else None)
+        kept = cache.reusable(versions)
+        cache.keep(kept)
+        newest = len(versions) - 1
+        to_read = list(range(kept, len(versions))) or [newest]  # the newest is always mapped again
+        report.read = len(to_read)
+        blobs = read_blobs(repo, [versions[i].blob for i in to_read], max_bytes=MAX_CATALOG_BYTES)
+        all_units, repaired = [], 0
+        for done, i in enumerate(to_read, start=1):
+            version = versions[i]
+            text, repaired = decode_text(blobs[version.blob], file=f"{version.path} at {version.commit[:12]}")
+            all_units.append(units(text, name=version.name))
+            tick(done, len(to_read))
     extractions = _Extractions(cache, report)
-    extractions.prepare(all_units, progress)
-    started = _timed(report, "extract", started)
+    with clock.stage("extract") as tick:
+        extractions.prepare(all_units, tick)
     lexicon = load_lexicon()
     lines: list[str] = []
-    for step, (i, version_units) in enumerate(zip(to_read, all_units)):
-        version_report = BuildReport([versions[i].path])
-        lines = version_lines(version_units, extractions, lexicon, version_report)
-        if i >= kept:
-            cache.add_version(versions[i], version_units, (line[:-len(_IN_DATA)] for line in lines
-                                                           if line.endswith(_IN_DATA)))
-        if i == newest:
-            report.newest = version_report
-            version_report.repaired_lines = repaired
-        if progress:
-            progress("versions", step + 1, len(to_read))
-    started = _timed(report, "resolve+map", started)
-    _write(report, cache, lines)
-    _timed(report, "store", started)
+    with clock.stage("resolve+map", len(to_read)) as tick:
+        for done, (i, version_units) in enumerate(zip(to_read, all_units), start=1):
+            version_report = BuildReport([versions[i].path])
+            lines = version_lines(version_units, extractions, lexicon, version_report)
+            if i >= kept:
+                cache.add_version(versions[i], version_units, (line[:-len(_IN_DATA)] for line in lines
+                                                               if line.endswith(_IN_DATA)))
+            if i == newest:
+                report.newest = version_report
+                version_report.repaired_lines = repaired
+            tick(done, len(to_read))
+    with clock.stage("store"):
+        _write(report, cache, lines)
     return report
 
 
