@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from llmkg.cli.app import StoreOption, app
+from llmkg.cli.app import StoreOption, app, choice
 
 
 def _date(value: Optional[str], option: str) -> Optional[str]:
@@ -53,15 +53,13 @@ def diff(
                                                              "this day (YYYY-MM-DD) or this commit."),
     until: Optional[str] = typer.Option(None, "--to", help="With a history store: the newer version "
                                                            "(default: the newest)."),
-    format: str = typer.Option("text", "--format", "-f", help="text, json or nquads."),
+    format: str = typer.Option("text", "--format", "-f", click_type=choice("text", "json", "nquads"),
+                               help="text (for people), json, or nquads (the added and the removed triples)."),
 ) -> None:
     """What changed between two catalogs, stores or versions, by entity, with the catalog
     line in each. Exit 0: nothing changed, 1: something did, 2: trouble (as diff(1))."""
-    from llmkg.errors import FormatError
-    from llmkg.history.diff import FORMATS, compare
+    from llmkg.history.diff import compare
 
-    if format not in FORMATS:
-        raise FormatError(f"unknown diff format '{format}'", hint=f"use one of: {', '.join(FORMATS)}")
     result = compare(old, new, store=store, since=since, until=until)
-    typer.echo(result.render(format), nl=False)
+    typer.echo(result.render(format.lower()), nl=False)
     raise typer.Exit(1 if result.changed else 0)
