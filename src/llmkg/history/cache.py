@@ -2,8 +2,8 @@
 
 One gzip'd JSON file (never pickle: a store directory may come from anyone)
 holds the versions already read (commit, path, blob and the units each was
-cut into), each unit's text and extraction, and every fact of the data graph
-with the runs of consecutive versions that stated it. All of it is tied to a
+cut into), each unit's text, the newest version's extractions, and every
+fact of the data graph with the runs of consecutive versions that stated it. All of it is tied to a
 fingerprint of the ingester (its code, its data files, llmkg's version): a
 changed ingester reads every version anew.
 """
@@ -63,10 +63,15 @@ class Cache:
             return cls(mark)
 
     def dump(self) -> bytes:
+        """The cache as stored: the texts of every version's units, the extractions of
+        the newest version's only (what the next version reuses; an older version that
+        `llmkg diff` rebuilds is read anew), so the file stays near one version's size
+        in extractions whatever the number of versions."""
         used = {unit[0] for version in self.versions for unit in version["units"]}
+        newest = {unit[0] for unit in self.versions[-1]["units"]} if self.versions else set()
         data = {"format": FORMAT, "fingerprint": self.fingerprint, "versions": self.versions,
                 "texts": {k: v for k, v in self.texts.items() if k in used},
-                "extractions": {k: v for k, v in self.extractions.items() if k in used},
+                "extractions": {k: v for k, v in self.extractions.items() if k in newest},
                 "facts": self.facts}
         return gzip.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(),
                              compresslevel=1, mtime=0)
