@@ -114,8 +114,9 @@ class Entry:
 
 
 class _Generator:
-    def __init__(self, n_entries: int, seed: int) -> None:
+    def __init__(self, n_entries: int, seed: int, section_entries: tuple[int, int] = (150, 600)) -> None:
         self.n = n_entries
+        self.section_entries = section_entries
         self.rng = random.Random(seed)
         self.keys: set[str] = set()
         self.repos: set[str] = set()
@@ -293,7 +294,7 @@ class _Generator:
         done, section_no = 0, 0
         while done < self.n:
             section_no += 1
-            size = min(self.n - done, rng.randint(150, 600))
+            size = min(self.n - done, rng.randint(*self.section_entries))
             topic = TOPICS[(section_no - 1) % len(TOPICS)]
             year = FIRST_YEAR + (section_no - 1) // len(TOPICS) % (LAST_YEAR - FIRST_YEAR + 1)
             title = f"{topic} ({year})"
@@ -382,11 +383,12 @@ def _sizes_phrase(rng: random.Random, sizes: list[float], active, experts, name:
                        f"Sizes: {', '.join(texts)}."])
 
 
-def generate(n_entries: int, *, seed: int = 0) -> str:
-    """A synthetic catalog (markdown text) with exactly `n_entries` model entries."""
+def generate(n_entries: int, *, seed: int = 0, section_entries: tuple[int, int] = (150, 600)) -> str:
+    """A synthetic catalog (markdown text) with exactly `n_entries` model entries, in
+    `### ` sections of `section_entries` (smallest, largest) entries each."""
     if n_entries < 1:
         raise ValueError("n_entries must be at least 1")
-    return _Generator(n_entries, seed).catalog()
+    return _Generator(n_entries, seed, section_entries).catalog()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,9 @@ command line than the one run (e.g. a fixed port). Timings are written as
 x.xx so that they never make the check fail; the temporary folder appears
 as the current one, the project folder as relative paths.
 
+`upstream()` makes `upstream/`, a git repository of the catalog's versions
+in ../shared, for the `llmkg history` and `llmkg diff` examples.
+
 Inside a command, `{oxigraph}` is the base URL of an Oxigraph server that
 this module starts on 127.0.0.1 for the first such command (and stops by PID
 at exit); it is shown as http://127.0.0.1:7878. `{llmkg}` is the same for
@@ -111,6 +114,41 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# The catalog's versions in ../shared, committed in date order (the page moves
+# to section/models_research.md last), for the `llmkg history` examples.
+UPSTREAM = [("catalogs/llm-landscape-2024-11-05.md", "section/llm.md", "2024-11-05"),
+            ("catalogs/llm-landscape-2025-01-14.md", "section/llm.md", "2025-01-14"),
+            ("catalogs/llm-landscape-2025-03-11.md", "section/llm.md", "2025-03-11"),
+            ("seeds/000_01e188e9c4403368.txt", "section/llm.md", "2025-06-03"),
+            ("catalogs/models-research-2025-11-18.md", "section/models_research.md", "2025-11-18")]
+
+
+def upstream() -> None:
+    """Make `upstream/`, a git repository of the versions in ../shared (once). Names,
+    e-mails and dates are fixed, so its commit ids are the same on every machine."""
+    repo = _work() / "upstream"
+    if repo.exists():
+        return
+    env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_SYSTEM=os.devnull,
+               GIT_AUTHOR_NAME="llmkg", GIT_AUTHOR_EMAIL="readme@example.org",
+               GIT_COMMITTER_NAME="llmkg", GIT_COMMITTER_EMAIL="readme@example.org")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+    repo.mkdir()
+    git("init", "-q")
+    for source, path, day in UPSTREAM:
+        for old in {p for _, p, _ in UPSTREAM} - {path}:
+            if (repo / old).exists():
+                git("rm", "-q", old)
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT.parent / "shared" / source, repo / path)
+        git("add", path)
+        env.update(GIT_AUTHOR_DATE=f"{day}T12:00:00+00:00", GIT_COMMITTER_DATE=f"{day}T12:00:00+00:00")
+        git("commit", "-q", "-m", f"catalog of {day}")
 
 
 def output(command: str) -> str:

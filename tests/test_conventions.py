@@ -36,7 +36,7 @@ def test_version_and_completion(cli):
     (["build"], "[sparql|pyshacl]"),
     (["eval"], "[text|json]"),
     (["load"], "[auto|basic|digest]"),
-    (["build"], "[CATALOGS]... Catalog markdown files (default: the bundled catalog)."),
+    (["build"], "[CATALOGS]... Catalog markdown files or http(s) URLs of raw catalog pages (default: the bundled catalog)."),
 ])
 def test_fixed_choices_are_shown_in_help(cli, command, shown):
     assert shown in " ".join(cli(*command, "--help").stdout.split())

@@ -60,14 +60,15 @@ def test_every_vocabulary_term_is_declared(onto: rdflib.Graph) -> None:
     names = set(re.findall(r"\bllmkg:([A-Za-z]\w*)", VOCABULARY.read_text(encoding="utf-8")))
     assert {"Model", "developedBy", "fromCatalog", "lineNumber"} <= names
     declared = {
-        str(s)[len(str(L)):] for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+        str(s)[len(str(L)):]
+        for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
         for s in onto.subjects(RDF.type, t) if str(s).startswith(str(L))
     }
     assert names - declared == set()
 
 
 def test_every_llmkg_term_has_label_comment_domain_range(onto: rdflib.Graph) -> None:
-    terms = [s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = [s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
              for s in onto.subjects(RDF.type, t) if str(s).startswith(str(L))]
     assert len(terms) >= 25
     for term in terms:

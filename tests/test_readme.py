@@ -23,6 +23,8 @@ def test_readme_blocks_match_what_the_commands_print():
         pytest.skip("`llmkg reason` needs Java (scripts/test.sh installs it)")
     if shutil.which("oxigraph", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}") is None:
         pytest.skip("the `llmkg load` example needs the Oxigraph server (scripts/ci-servers.sh installs it)")
+    if not (ROOT.parent / "shared" / "catalogs").is_dir():
+        pytest.skip("the `llmkg history` example commits the catalog versions in ../shared")
     done = subprocess.run([sys.executable, "-m", "cogapp", "--check", "--diff", "-I", "scripts", "README.md"],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, (

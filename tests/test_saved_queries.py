@@ -401,6 +401,44 @@ def test_section_contents(store):
     ]
 
 
+# -- history (the fixture's three versions; see its header) -------------------------------
+
+
+def test_first_seen_of_a_model_still_listed_and_of_one_removed(store):
+    assert column(run(store, "first-seen"), "name", "firstSeen", "firstCommit", "lastSeen", "stillStated") == [
+        ("Llama 2", "2024-11-05", "1" * 40, "2025-06-03", "yes")]
+    assert column(run(store, "first-seen", model="FALCON"), "entity", "lastSeen", "lastCommit", "stillStated") == [
+        ("model/falcon", "2024-11-05", "1" * 40, "no")]
+    assert run(store, "first-seen", model="Meta") == []  # an organisation, not a model
+
+
+def test_catalog_growth_counts_each_version(store):
+    assert column(run(store, "catalog-growth"), "number", "date", "models", "organizations", "papers") == [
+        (1, "2024-11-05", 4, 2, 1), (2, "2025-01-14", 4, 2, 1), (3, "2025-06-03", 7, 3, 2)]
+
+
+def test_added_between_two_days(store):
+    assert column(run(store, "added-between"), "name", "added") == [
+        ("Mixtral 8x7B", "2025-01-14"), ("DeepSeek-R1", "2025-06-03"), ("DeepSeek-V3", "2025-06-03"),
+        ("Llama 4", "2025-06-03"), ("Deepseek", "2025-06-03"), ("DeepSeek-R1", "2025-06-03")]
+    # the version in force on a day is the last one committed on or before it
+    assert column(run(store, "added-between", **{"from": "2025-01-14", "to": "2025-06-02"}), "name") == []
+    assert column(run(store, "added-between", **{"from": "2024-11-04", "to": "2024-11-05"}), "name") == [
+        "Falcon", "Llama", "Llama 2", "Mistral 7B", "Meta", "Mistral", "Llama 2: Open Foundation and Fine-Tuned Chat Models"]
+
+
+def test_removed_between_two_days(store):
+    assert column(run(store, "removed-between"), "entity", "lastSeen", "removed", "commit") == [
+        ("model/falcon", "2024-11-05", "2025-01-14", "2" * 40)]
+    assert run(store, "removed-between", **{"from": "2025-01-14", "to": "2025-12-31"}) == []
+    assert run(store, "removed-between", **{"from": "2024-11-05", "to": "2025-01-13"}) == []
+
+
+def test_changed_facts_has_the_corrected_date(store):
+    assert column(run(store, "changed-facts"), "name", "property", "oldValue", "oldSince", "newValue", "changed") == [
+        ("Llama 2", "https://w3id.org/llmkg/ontology#releaseDate", "2023-07", "2024-11-05", "2023-07-18", "2025-01-14")]
+
+
 # -- the same answers from SPARQL servers (VALUES injected, as for remote endpoints) --
 # Each server is started here on a free port with the fixture loaded, and
 # skipped when its program is not installed.
@@ -415,6 +453,9 @@ ENGINE_VARIANTS = {
     "where-from": [{}, {"entity": "mixtral 8x7b"}],
     "models-by-architecture": [{}, {"arch": "mixture of experts"}],
     "models-by-organization": [{}, {"organization": "mistral ai"}],
+    "first-seen": [{}, {"model": "falcon"}],
+    "added-between": [{}, {"from": "2024-11-04", "to": "2024-11-05"}],
+    "removed-between": [{}, {"from": "2024-11-05", "to": "2025-01-13"}],
 }
 ENGINE_CASES = [
     pytest.param(path.stem, values, id=f"{path.stem}{'-' if values else ''}{'-'.join(map(str, values.values()))}")

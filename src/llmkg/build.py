@@ -238,21 +238,23 @@ def count(store, report: BuildReport) -> None:
     report.property_counts = dict(sorted(properties.items()))
 
 
-def build(catalogs: Sequence[Path] = (), *, store: Path | None = None, validate: bool = True,
+def build(catalogs: Sequence[Path | str] = (), *, store: Path | None = None, validate: bool = True,
           strict: bool = False, engine: str = "sparql", progress: Progress | None = None) -> BuildReport:
-    """Build the store from `catalogs`. With `strict`, any skipped or partly read entry fails it.
+    """Build the store from `catalogs` (files, or http(s) URLs given as str). With
+    `strict`, any skipped or partly read entry fails it.
 
     Quads stream from the mapper into a new store beside the old one, which is
     validated in place and swapped in only when everything succeeded.
     """
+    from llmkg.ingest.fetch import local_catalogs
     from llmkg.store import default_store
 
-    catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
-    report = BuildReport([str(c) for c in catalogs])
-    report.store = Path(store) if store else default_store()
-    with _without_gc():
-        return _build(catalogs, report, validate=validate, strict=strict, engine=engine,
-                      progress=progress)
+    with local_catalogs(list(catalogs) or [bundled_catalog()]) as (paths, names):
+        report = BuildReport(names)
+        report.store = Path(store) if store else default_store()
+        with _without_gc():
+            return _build(paths, report, validate=validate, strict=strict, engine=engine,
+                          progress=progress)
 
 
 def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engine: str,

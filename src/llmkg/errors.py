@@ -61,3 +61,11 @@ class EndpointError(LlmkgError):
 
 class ReasonerError(LlmkgError):
     """The OWL reasoner could not run (e.g. no Java)."""
+
+
+class HistoryError(LlmkgError):
+    """A git repository or a history store cannot be read as a catalog's history."""
+
+
+class FetchError(LlmkgError):
+    """A catalog URL cannot be fetched (offline, refused, too large, too slow)."""

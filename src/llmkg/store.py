@@ -90,11 +90,13 @@ def open_store(path: Path | None = None, *, read_only: bool = True):
 
 
 @contextlib.contextmanager
-def staged_store(path: Path):
+def staged_store(path: Path, *, files: dict[str, bytes] | None = None):
     """A new, empty store that replaces the one at `path` when the block succeeds.
 
     The store is built beside the old one; on any exception (or Ctrl-C) it is
-    deleted and the previous store stays exactly as it was.
+    deleted and the previous store stays exactly as it was. `files` are
+    written into the new store's directory before it is swapped in (the
+    history cache: llmkg/history/cache.py); the block may still add to it.
     """
     import tempfile  # not at the top: `llmkg query` does not need it (it imports random)
 
@@ -119,6 +121,8 @@ def staged_store(path: Path):
         del store
         if quads is not None:
             (building / SNAPSHOT).write_bytes(_SNAPSHOT_HEADER + _manifest(building) + b"\n" + quads)
+        for name, data in (files or {}).items():
+            (building / name).write_bytes(data)
     except BaseException:
         gc.collect()
         shutil.rmtree(building, ignore_errors=True)

@@ -26,6 +26,8 @@ SH = "http://www.w3.org/ns/shacl#"
 DATA_GRAPH = GRAPH + "data"
 PROVENANCE_GRAPH = GRAPH + "provenance"
 INFERRED_GRAPH = GRAPH + "inferred"
+# `llmkg history`: the catalog's versions and when each fact was stated (docs/vocabulary.md)
+HISTORY_GRAPH = GRAPH + "history"
 
 # Kinds of resource IRI: https://w3id.org/llmkg/id/<kind>/<slug>
 MODEL = "model"
@@ -36,6 +38,8 @@ SECTION = "section"
 CATALOG = "catalog"
 SOURCE = "source"
 STATEMENT = "statement"
+VERSION = "version"
+INTERVAL = "interval"
 
 PREFIXES = {
     "llmkg": LLMKG,

@@ -3,7 +3,7 @@
 Exit codes: 0 ok, 1 validation found violations (or a load did not verify),
 2 bad input or usage, 130 interrupted (Ctrl-C). Library errors (llmkg.errors.LlmkgError) are printed
 once, here, as one line. Commands live in one module per area (graph,
-querying, publishing, serving); importing them registers them on the app.
+history, querying, publishing, serving); importing them registers them on the app.
 """
 
 import copy
@@ -12,7 +12,7 @@ import sys
 import typer
 
 # importing the command modules registers their commands, in this order in --help
-from llmkg.cli import graph, querying, publishing, serving  # noqa: F401,I001
+from llmkg.cli import graph, history, querying, publishing, serving  # noqa: F401,I001
 from llmkg.cli.app import app, echo_err
 from llmkg.errors import LlmkgError
 

@@ -13,8 +13,9 @@ from llmkg.cli.app import StoreOption, app, choice, echo_err
 
 @app.command()
 def build(
-    catalogs: list[Path] = typer.Argument(None, help="Catalog markdown files (default: the bundled catalog).",
-                                          show_default=False),
+    catalogs: list[str] = typer.Argument(None, help="Catalog markdown files or http(s) URLs of raw catalog "
+                                                     "pages (default: the bundled catalog).",
+                                         show_default=False),
     store: Optional[Path] = StoreOption,
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before the new store replaces the old."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) if any entry was skipped or read in part."),

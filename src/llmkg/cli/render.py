@@ -21,7 +21,8 @@ def short(iri: str) -> str:
 
 
 # What each build stage counts, for its bar
-_UNITS = {"read": "catalogs", "parse+extract": "chunks", "map+store": "entities", "validate": "checks"}
+_UNITS = {"read": "catalogs", "parse+extract": "chunks", "map+store": "entities", "validate": "checks",
+          "extract": "units", "resolve+map": "versions"}  # the last two: llmkg history
 
 
 @contextlib.contextmanager
@@ -62,11 +63,19 @@ def build_progress(enabled: bool = True):
         finish()
 
 
-def build_summary(report, *, quiet: bool = False) -> str:
+def _catalog_names(catalog: str) -> tuple[str, str]:
+    """A catalog's file name (what problems name) and how to show it: a URL as given."""
+    from llmkg.ingest.fetch import file_name, is_url
     from llmkg.paths import display_path
 
+    if is_url(catalog):
+        return file_name(catalog), catalog
+    return Path(catalog).name, display_path(catalog)
+
+
+def build_summary(report, *, quiet: bool = False) -> str:
     lines = []
-    paths = {Path(c).name: display_path(c) for c in report.catalogs}
+    paths = dict(map(_catalog_names, report.catalogs))
     if not quiet:
         lines.append(f"Built {report.store} from {', '.join(paths.values())}")
         if report.repaired_lines:
@@ -92,6 +101,28 @@ def build_summary(report, *, quiet: bool = False) -> str:
     else:
         summary += "; not validated"
     lines.append(summary)
+    return "\n".join(lines)
+
+
+def history_summary(report, *, quiet: bool = False) -> str:
+    versions = report.versions
+    first, last = versions[0], versions[-1]
+    paths = ", ".join(dict.fromkeys(v.path for v in versions))
+    lines = []
+    if not quiet:
+        lines.append(f"Read {len(versions)} versions of {paths} ({first.date} .. {last.date}): "
+                     f"{report.read} from git, {len(versions) - report.read} from the cache; "
+                     f"{report.units_extracted} units extracted, {report.units_reused} reused")
+        counts = report.newest.class_counts
+        lines.append(f"Newest: {last.path} at {last.date} ({last.commit[:7]}): "
+                     f"{counts.get(V.LLMKG + 'Model', 0)} models, "
+                     f"{counts.get(V.LLMKG + 'Organization', 0)} organizations, "
+                     f"{counts.get(V.LLMKG + 'Paper', 0)} papers, "
+                     f"{counts.get(V.LLMKG + 'Architecture', 0)} architectures; "
+                     f"{len(report.newest.problems)} entries not fully understood")
+        lines.append("Stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.stage_seconds.items()))
+    lines.append(f"{report.quads} quads in {report.store}: {len(versions)} versions, "
+                 f"{report.facts} facts in {report.intervals} intervals")
     return "\n".join(lines)
 
 

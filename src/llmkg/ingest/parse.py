@@ -84,6 +84,11 @@ class Catalog:
     context: tuple[Heading, ...] = ()  # headings in force before the text (for a chunk)
 
 
+# The most a catalog read from a URL or a git repository may hold (the bundled
+# catalog is 60 KB; the largest synthetic benchmark catalog 24 MB).
+MAX_CATALOG_BYTES = 64 * 2**20
+
+
 def read_text(path: Path) -> tuple[str, int]:
     """The catalog's text with mojibake repaired, and how many lines changed."""
     try:
@@ -91,19 +96,49 @@ def read_text(path: Path) -> tuple[str, int]:
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc.strerror}", file=str(path),
                            hint="check the path") from None
+    return decode_text(raw, file=str(path))
+
+
+def decode_text(raw: bytes, *, file: str) -> tuple[str, int]:
+    """A catalog's bytes as text with mojibake repaired, and how many lines changed."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError("catalog is not UTF-8 text", file=str(path), line=line,
+        raise CatalogError("catalog is not UTF-8 text", file=file, line=line,
                            hint="save the file as UTF-8 and retry") from None
-    import ftfy
-
     lines = text.split("\n")
     # Repair per line so line numbers stay exactly those of the file.
-    fixed = [ftfy.fix_text(line) if not line.isascii() else line for line in lines]
+    fixed = [_repair(line) if not line.isascii() else line for line in lines]
     changed = sum(1 for a, b in zip(lines, fixed) if a != b)
     return "\n".join(fixed), changed
+
+
+_repaired: dict[str, str] = {}  # the versions of a catalog's history share most lines
+
+
+def _repair(line: str) -> str:
+    fixed = _repaired.get(line)
+    if fixed is None:
+        import ftfy
+
+        fixed = ftfy.fix_text(line)
+        if len(_repaired) < 1 << 15 and len(line) < 1 << 12:
+            _repaired[line] = fixed
+    return fixed
+
+
+def _markdown():
+    """One CommonMark parser with tables for every parse (making one costs ~2 ms)."""
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("commonmark").enable("table")
+    return _MD
+
+
+_MD = None
 
 
 def parse_catalog(path: Path | str) -> Catalog:
@@ -131,10 +166,7 @@ def plain_text(text: str) -> str:
 def parse_text(text: str, *, path: Path | str = "<text>", first_line: int = 1,
                headings: tuple[Heading, ...] = ()) -> Catalog:
     """Parse markdown text; `first_line` and `headings` place a chunk inside its catalog."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(plain_text(text))
+    tokens = _markdown().parse(plain_text(text))
     if first_line != 1:
         for tok in tokens:
             if tok.map:
@@ -313,9 +345,7 @@ def _bold_label(children) -> bool:
 
 def _inline_text(markdown: str) -> str:
     """'**Large Language Models**' -> 'Large Language Models', as the parser renders headings."""
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").parseInline(markdown)
+    tokens = _markdown().parseInline(markdown)
     return _render_inline(tokens[0].children or [], 0)[0].strip() if tokens else markdown.strip()
 
 
