@@ -296,3 +296,16 @@ def test_the_history_graph_keeps_its_invariants(history):
     chain = query(f"{prefix} SELECT (COUNT(*) AS ?n) WHERE {{ ?v prov:wasRevisionOf ?w . "
                      "?v llmkg:versionNumber ?a . ?w llmkg:versionNumber ?b FILTER(?a = ?b + 1) }")
     assert int(chain[0]["n"].value) == 4
+
+
+def test_served_history_store_shows_when_the_catalog_stated_an_entity(history, tmp_path):
+    """`llmkg serve` on a real history store: Llama 2's page says it was first stated in the
+    first version and is still stated; DeepSeek-R1's says 2025-03-11 (issue 14 reads issue 13)."""
+    from servers import running_llmkg
+
+    with running_llmkg(history.store, tmp_path) as server:
+        llama2 = server.get("/id/model/llama2", headers={"Accept": "text/html"}).text
+        r1 = server.get("/id/model/deepseekr1", headers={"Accept": "text/html"}).text
+    assert "First stated by the catalog in its version of 2024-11-05; still stated by the newest " \
+           "version (2025-11-18)" in llama2
+    assert "in its version of 2025-03-11" in r1
