@@ -1,0 +1,71 @@
+"""Every ingest stage is linear in a line's length (issue 12, item 5).
+
+Time is never asserted as such: each check compares a pathological line with
+a plain line (an ordinary entry repeated) of the same length, at N and at 4N
+characters, and bounds how much that ratio grows (about 1 when linear, about
+4 when quadratic). The functions are bench/fuzz_lines.py's, which runs the
+same fuzz for as long as you like.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("fuzz_lines", ROOT / "bench" / "fuzz_lines.py")
+fuzz = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("fuzz_lines", fuzz)
+_spec.loader.exec_module(fuzz)
+
+MAX_GROWTH = 2.5  # linear ~1; the quadratic spots below measured 4 to 16 before their fixes
+
+
+def _excess_growth(unit: str, place: str, length: int) -> float:
+    """How much the ratio to a plain line grows from `length` to 4x, when over MAX_GROWTH; else 0.
+    A line that costs less than the plain one even at 4x passes (its milliseconds are noise)."""
+    grown = 0.0
+    for _ in range(2):  # measured again when high, so that noise alone does not fail the test
+        grown, _, large = fuzz.growth(unit, place, length)
+        if grown < MAX_GROWTH or large < fuzz.plain_seconds(4 * length, place):
+            return 0.0
+    return grown
+
+
+# (unit, place, N): every spot found quadratic, with the stage that was
+@pytest.mark.parametrize("unit, place, length", [
+    ("1B 2023 ", "entry", 8000),                        # entry_facts._foreign re-scanned the text per size
+    ("[x](http://e/) ", "entry", 8000),                 # parse._render_inline re-joined the text per link
+    ("(", "org", 8000),                                 # names.clean_title: a backtracking 'Name (X)' regex
+    ("[git](https://github.com/a/b) ", "entry", 8000),  # entry_facts._owned_links: all links per link
+    ("B", "org", 8000),                                 # entry_facts._ORG_VERBS: a name from any letter
+    ("B&", "org", 8000),                                # entry_facts._PROSE_ORG: a name from after any '&'
+    ("2023![img](x.png)", "entry", 8000),               # facts._ACTIVE: a number from any digit of a run
+    ("a[Auf 2024] [ref](https://arxiv.org/abs/2307.09288)", "table", 8000),  # extract._papers: dates x links
+    ("<br/> ", "table", 8000),                          # names.clean_title: a split from any space of a run
+    (": activated 17b / total 109b", "entry", 8000),    # entry_facts._sizes: all sizes per size
+])
+def test_known_pathological_lines_are_linear(unit, place, length) -> None:
+    assert not _excess_growth(unit, place, length)
+
+
+def test_the_issue_lines_against_a_plain_line() -> None:
+    """The three lines of the issue, at 64 KB: within 10x of a plain entry line of that length
+    (they took 48 s, 13 s and 3.5 s at 256 KB, 480 KB and 32,000 brackets before)."""
+    length = 64_000
+    plain = fuzz.plain_seconds(length, "entry")
+    for unit, place in (("1B 2023 ", "entry"), ("[x](http://e/) ", "entry"), ("(", "org")):
+        assert fuzz.seconds(fuzz.line(unit, length, place)) < 10 * plain, unit
+
+
+@settings(max_examples=max(1, settings.default.max_examples // 5), derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(unit=st.lists(st.sampled_from(fuzz.FRAGMENTS), min_size=1, max_size=4).map("".join),
+       place=st.sampled_from(sorted(fuzz.PLACES)))
+def test_any_repeated_unit_is_linear(unit: str, place: str) -> None:
+    assert not _excess_growth(unit, place, 4000), (unit, place)
