@@ -23,7 +23,7 @@ fuzz = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("fuzz_lines", fuzz)
 _spec.loader.exec_module(fuzz)
 
-MAX_GROWTH = 2.5  # linear ~1; the quadratic spots below measured 4 to 16 before their fixes
+MAX_GROWTH = 2.0  # linear ~1 (0.9 to 1.4 measured); the spots below measured 2.7 to 16 before their fixes
 
 
 def _excess_growth(unit: str, place: str, length: int) -> float:
@@ -49,6 +49,8 @@ def _excess_growth(unit: str, place: str, length: int) -> float:
     ("a[Auf 2024] [ref](https://arxiv.org/abs/2307.09288)", "table", 8000),  # extract._papers: dates x links
     ("<br/> ", "table", 8000),                          # names.clean_title: a split from any space of a run
     (": activated 17b / total 109b", "entry", 8000),    # entry_facts._sizes: all sizes per size
+    ("[Llama 2](https://x.org/a) ", "org", 8000),       # names.name_phrases: a phrase from every name on
+    ("[18 Jul 2023]fine-tuned from LLaMA", "entry", 8000),  # entry_facts._lineage: the rest of the text per phrase
 ])
 def test_known_pathological_lines_are_linear(unit, place, length) -> None:
     assert not _excess_growth(unit, place, length)
@@ -63,7 +65,7 @@ def test_the_issue_lines_against_a_plain_line() -> None:
         assert fuzz.seconds(fuzz.line(unit, length, place)) < 10 * plain, unit
 
 
-@settings(max_examples=max(1, settings.default.max_examples // 5), derandomize=True,
+@settings(max_examples=max(1, settings.default.max_examples // 10), derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(unit=st.lists(st.sampled_from(fuzz.FRAGMENTS), min_size=1, max_size=4).map("".join),
        place=st.sampled_from(sorted(fuzz.PLACES)))
