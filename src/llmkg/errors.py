@@ -51,6 +51,10 @@ class FormatError(LlmkgError):
     """An unknown or unsuitable serialization format."""
 
 
+class OutputError(LlmkgError):
+    """A file or device the user named cannot be written."""
+
+
 class ShapesError(LlmkgError):
     """The SHACL shapes or the ontology cannot be loaded."""
 

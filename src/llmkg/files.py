@@ -10,6 +10,7 @@ removed on any error.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -57,7 +58,10 @@ def write_output(path: Path, data: bytes) -> Path:
         raise IsADirectoryError(21, "Is a directory", str(path))
     if real.exists() and not real.is_file():
         raise OSError(22, "not a regular file, a device or a pipe", str(path))
-    real.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder should be
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(real.parent)) from None
     part = real.with_name(real.name + ".part")
     try:
         with open(part, "wb") as f:
