@@ -35,6 +35,27 @@ class LlmkgError(Exception):
         return text
 
 
+_CONTROL = None  # compiled on first use: most runs print no error
+
+
+def printable(text: str) -> str:
+    """`text` safe to print as one line: newlines, tabs and every other control
+    character (terminal escapes, bidi overrides) written as escapes."""
+    global _CONTROL
+    if _CONTROL is None:
+        import re
+
+        _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return _CONTROL.sub(lambda m: named.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
+def clip(value: str, width: int = 60) -> str:
+    """A value for a message: printable, at most `width` characters (then an ellipsis)."""
+    shown = printable(value)
+    return shown if len(shown) <= width else shown[:width] + "…"
+
+
 class CatalogError(LlmkgError):
     """The catalog cannot be read or (with --strict) was not fully understood."""
 

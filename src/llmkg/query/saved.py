@@ -132,8 +132,19 @@ def load_saved(ref: str, *, queries=()) -> SavedQuery:
     raise QueryError(f"unknown query '{ref}'", hint=hint + "Run `llmkg queries` to list them")
 
 
+# Lexical forms of the typed parameters, ASCII digits only (str.isdigit and int() also take
+# other scripts' digits, Decimal takes NaN and Infinity): a value of another form is refused,
+# not bound to a term that silently matches nothing.
+_LEXICAL = {
+    "integer": r"[+-]?[0-9]+",
+    "year": r"[0-9]{4}",
+    "decimal": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)",
+    "date": r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?",
+}
+
+
 def to_term(param: Param, value: str, *, where: str):
-    """The RDF term for a parameter value of the declared type."""
+    """The RDF term for a parameter value of the declared type; QueryError if it is not one."""
     from pyoxigraph import Literal, NamedNode
 
     def typed(lexical: str, datatype: str):
@@ -146,24 +157,28 @@ def to_term(param: Param, value: str, *, where: str):
             from llmkg.keys import name_key
 
             return Literal(name_key(value))
+        lexical = value.strip()
+        if param.type == "iri":
+            return NamedNode(lexical)
+        if not re.fullmatch(_LEXICAL[param.type], lexical):
+            raise ValueError
         if param.type in ("integer", "year"):
-            return typed(str(int(value)), "integer")
+            return typed(str(int(lexical)), "integer")
         if param.type == "decimal":
             from decimal import Decimal
 
-            return typed(str(Decimal(value)), "decimal")
-        if param.type == "date":
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-                return typed(value, "date")
-            if re.fullmatch(r"\d{4}-\d\d", value):
-                return typed(value, "gYearMonth")
-            if re.fullmatch(r"\d{4}", value):
-                return typed(value, "gYear")
-            raise ValueError
-        return NamedNode(value)
+            return typed(str(Decimal(lexical)), "decimal")
+        if len(lexical) == 10:  # a day that exists: not 2023-02-29
+            import datetime
+
+            datetime.date.fromisoformat(lexical)
+            return typed(lexical, "date")
+        return typed(lexical, "gYearMonth" if len(lexical) == 7 else "gYear")
     except (ValueError, ArithmeticError):
+        from llmkg.errors import clip
+
         article = "an" if param.type[0] in "aeiou" else "a"
-        raise QueryError(f"parameter '{param.name}' needs {article} {param.type}, got '{value}'",
+        raise QueryError(f"parameter '{param.name}' needs {article} {param.type}, got '{clip(value)}'",
                          file=where) from None
 
 
