@@ -50,6 +50,19 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: named.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
+_USERINFO = None
+
+
+def redact_userinfo(text: str) -> str:
+    """URLs in `text` with their password replaced: 'http://u:secret@h/' -> 'http://u:***@h/'."""
+    global _USERINFO
+    if _USERINFO is None:
+        import re
+
+        _USERINFO = re.compile(r"(\b[A-Za-z][\w+.\-]*://[^/\s:@]*):[^@\s/]*@")
+    return _USERINFO.sub(r"\1:***@", text)
+
+
 def clip(value: str, width: int = 60) -> str:
     """A value for a message: printable, at most `width` characters (then an ellipsis)."""
     shown = printable(value)
@@ -81,7 +94,11 @@ class ShapesError(LlmkgError):
 
 
 class EndpointError(LlmkgError):
-    """A remote SPARQL or Graph Store endpoint failed or refused."""
+    """A remote SPARQL or Graph Store endpoint failed or refused. Passwords in the URLs
+    its message names are redacted."""
+
+    def __init__(self, message: str, **kwargs) -> None:
+        super().__init__(redact_userinfo(message), **kwargs)
 
 
 class ReasonerError(LlmkgError):

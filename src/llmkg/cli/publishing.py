@@ -46,6 +46,8 @@ def load(
     auth: str = typer.Option("auto", "--auth", click_type=choice("auto", "basic", "digest"),
                              help="How to send --user's password: auto (as the server asks), basic or digest."),
     chunk: int = typer.Option(50_000, "--chunk", help="Triples per request."),
+    timeout: float = typer.Option(3600, "--timeout", min=1,
+                                  help="Seconds the whole load (upload and verification) may take."),
     store: Optional[Path] = StoreOption,
 ) -> None:
     """Upload the store to an external triple store (SPARQL 1.1 Graph Store Protocol) and verify it."""
@@ -60,5 +62,6 @@ def load(
             password = typer.prompt(f"Password for {user}", hide_input=True)
     with load_progress() as progress:
         report = run_load(store or default_store(), endpoint=endpoint, graph=graph, replace=replace,
-                          user=user, password=password, auth=auth, chunk_triples=chunk, progress=progress)
+                          user=user, password=password, auth=auth, chunk_triples=chunk, progress=progress,
+                          timeout=timeout)
     typer.echo(report.summary())

@@ -201,13 +201,16 @@ def bind(query: SavedQuery, values: dict[str, str]) -> dict[str, object]:
 
 def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         params: dict[str, str] | None = None, user: str | None = None,
-        password: str | None = None, queries=()) -> QueryResult:
+        password: str | None = None, queries=(), allow_service: bool = False,
+        timeout: float | None = None) -> QueryResult:
     """Run a query (a SavedQuery, or a saved query's name or path) on the
     embedded store, or on a remote SPARQL endpoint.
 
     `store` is a store directory (default: the default store) or a
     pyoxigraph.Store already open, for callers that run many queries;
     `queries` are folders of saved queries searched before the shipped ones.
+    A query that calls a remote SERVICE is refused unless `allow_service`;
+    `timeout` seconds bound a query on an endpoint or one that calls a service.
     """
     saved = query if isinstance(query, SavedQuery) else load_saved(query, queries=queries)
     from llmkg.query.bindings import UPDATE_WORDS, query_form
@@ -217,18 +220,25 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         raise QueryError("updates are not allowed", file=saved.where,
                          hint="run a SELECT, ASK, CONSTRUCT or DESCRIBE query; change the store with `llmkg build`")
     terms = bind(saved, params or {})
+    service_line = _service_line(saved.text)
+    if service_line and not allow_service:
+        raise QueryError("the query calls a remote service (SERVICE)", file=saved.where, line=service_line,
+                         hint="federated queries are off: pass --allow-service to let it send requests "
+                              "(bounded by --timeout)")
     names = {p.name: (params or {}).get(p.name, p.default) for p in saved.params if p.type == "name"}
     if endpoint:
         from llmkg.query.endpoint import ask, query as remote
+        from llmkg.remote import Budget
 
-        result = remote(endpoint, saved.text, bindings=terms, user=user, password=password)
-        result.unmatched = [(n, v) for n, v in names.items()
-                            if not ask(endpoint, _NAMED, bindings={"key": terms[n]}, user=user, password=password)]
+        budget = Budget(timeout)
+        result = remote(endpoint, saved.text, bindings=terms, user=user, password=password, budget=budget)
+        result.unmatched = [(n, v) for n, v in names.items() if not ask(
+            endpoint, _NAMED, bindings={"key": terms[n]}, user=user, password=password, budget=budget)]
         return result
     from llmkg.store import open_store
 
     db = store if hasattr(store, "query") else open_store(store)
-    result = _run_embedded(db, saved, terms)
+    result = _run_embedded(db, saved, terms, timeout if service_line else None)
     if names:
         from pyoxigraph import Variable
 
@@ -241,9 +251,9 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
 _NAMED = f"ASK {{ ?entity <{V.LLMKG}nameKey> ?key }}"
 
 
-def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
-    from pyoxigraph import QueryBoolean, QuerySolutions
-
+def _run_embedded(db, saved: SavedQuery, terms: dict, federated: float | None = None) -> QueryResult:
+    """The query's answer from the store; `federated`: it calls services, and may take
+    that many seconds (None: it calls none)."""
     # Bound in the text, not as substitutions: Oxigraph then plans from the
     # parameters (a name look-up is an index hit, not a scan; llmkg/query/bindings.py).
     text, bind_error = saved.text, None
@@ -255,7 +265,7 @@ def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
         except QueryError as exc:
             bind_error = exc  # malformed: Oxigraph says where, below
     try:
-        answer = db.query(text, use_default_graph_as_union=True)
+        result = _federated(db, text, saved, federated) if federated else _answer(db, text, saved)
     except SyntaxError as exc:
         message = _one_line(exc)
         at = re.search(r"at (\d+):(\d+)", message)
@@ -264,6 +274,13 @@ def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
                          line=int(at.group(1)) if at else None, hint="fix the query text") from None
     if bind_error:
         raise bind_error
+    return result
+
+
+def _answer(db, text: str, saved: SavedQuery) -> QueryResult:
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    answer = db.query(text, use_default_graph_as_union=True)
     if isinstance(answer, QuerySolutions):
         variables = [v.value for v in answer.variables]
         return QueryResult(variables, [tuple(solution) for solution in answer])  # None if unbound
@@ -272,6 +289,47 @@ def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
     from llmkg.query.bindings import query_form
 
     return QueryResult([], [], form=query_form(saved.text) or "construct", triples=list(answer))
+
+
+def _service_line(text: str) -> int | None:
+    """The line of the query's first SERVICE call, if any (not in a string, comment or IRI)."""
+    if "service" not in text.lower():
+        return None
+    from llmkg.query.bindings import keyword_offset
+
+    at = keyword_offset(text, "service")
+    return None if at is None else text.count("\n", 0, at) + 1
+
+
+def _federated(db, text: str, saved: SavedQuery, timeout: float) -> QueryResult:
+    """Run a query that calls remote services, within `timeout` seconds: Oxigraph's own
+    HTTP requests have no time limit, so the query runs in a thread that is left behind
+    (a daemon, ended with the process) when it takes too long."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = _answer(db, text, saved)
+        except BaseException as exc:  # handed to the caller's thread without its frames:
+            outcome["error"] = exc.with_traceback(None)  # pyoxigraph's results may not leave this one
+
+    worker = threading.Thread(target=work, name="llmkg-federated-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryError(f"the federated query did not finish within {timeout:g} s", file=saved.where,
+                         hint="raise --timeout, or check the services it calls")
+    error = outcome.get("error")
+    if isinstance(error, (OSError, RuntimeError)):
+        from llmkg.errors import redact_userinfo
+
+        raise QueryError(f"a service the query calls failed: {redact_userinfo(_one_line(error))[:300]}",
+                         file=saved.where, hint="check the SERVICE endpoints it names")
+    if error is not None:
+        raise error
+    return outcome["result"]
 
 
 def _one_line(exc: Exception) -> str:
