@@ -19,8 +19,9 @@ from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
 from llmkg.ingest.records import Ref
 
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([BMT])?\s*[-~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", re.I)
-# 'Aa (32B)': a name with its size in parentheses, in a list
-_SIZED_NAME = re.compile(r"([^,;()]+?)\s*\(\s*(\d+(?:\.\d+)?\s*[BMT])\s*\)", re.I)
+# 'Aa (32B)': a name with its size in parentheses, in a list; a name starts after a
+# separator (a lookbehind), or a long cell with no '(' is rescanned from every character
+_SIZED_NAME = re.compile(r"(?<![^,;()])([^,;()]+?)\s*\(\s*(\d+(?:\.\d+)?\s*[BMT])\s*\)", re.I)
 _FEATURE_HEADERS = {"feature", "features", "aspect", "attribute", "property", "criteria", "criterion",
                     "spec", "specs", "category", "dimension", ""}
 
