@@ -22,7 +22,7 @@ NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "fl
                   "multimodal", "moe", "vl", "dense", "sparse"}
 # 'R1', '3n', 'V3': a version alone, after a family's full name
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
-_GENERIC_TAIL = re.compile(r"\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
+_GENERIC_TAIL = re.compile(r"(?<!\s)\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
 _AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT_OR_DASH = re.compile(r"\d|-")
@@ -118,7 +118,7 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
             if len(rest) == 1 and len(rest[0]) >= 5 and rest[0][:1].isupper():
                 aliases.append(rest[0])  # "Huggingface StarCoder" is also "StarCoder"
             break
-    parts = [p.strip() for p in re.split(r"\s+(?:and|&|/)\s+|\s*/\s*", title) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s+(?:and|&|/)\s+|(?<!\s)\s*/\s*", title) if p.strip()]
     if len(parts) > 1 and all(len(words(p)) <= 4 for p in parts):
         names = []
         for part in parts:
@@ -198,6 +198,7 @@ def strip_parens(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
+MAX_PHRASE_TOKENS = 12
 _WORD_TOKEN = re.compile(r"(?<![\w-])[\w.+]+(?:-[\w.+]+)*")
 _NEXT_TOKEN = re.compile(r"\s+([\w.+]+(?:-[\w.+]+)*)")
 _DIGIT = re.compile(r"\d")
@@ -222,7 +223,8 @@ def name_phrases(text: str, first_token: str):
         if first_token != m.group(0):  # "MAI-1-preview. Microsoft ...": a sentence ends here
             yield first_token, m.start(), end
             continue
-        while (tok := _NEXT_TOKEN.match(text, end)) is not None:
+        # a name is a few tokens: a longer run is cut, so a line of names stays linear
+        while len(kept) < MAX_PHRASE_TOKENS and (tok := _NEXT_TOKEN.match(text, end)) is not None:
             bare = tok.group(1).rstrip(".")
             if not (bare[:1].isupper() or _DIGIT.search(bare) or bare.lower() in NAME_MODIFIERS):
                 break
