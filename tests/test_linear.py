@@ -43,11 +43,11 @@ def _excess_growth(unit: str, place: str, length: int) -> float:
     ("[x](http://e/) ", "entry", 8000),                 # parse._render_inline re-joined the text per link
     ("(", "org", 8000),                                 # names.clean_title: a backtracking 'Name (X)' regex
     ("[git](https://github.com/a/b) ", "entry", 8000),  # entry_facts._owned_links: all links per link
-    ("B", "org", 8000),                                 # entry_facts._ORG_VERBS: a name from any letter
-    ("B&", "org", 8000),                                # entry_facts._PROSE_ORG: a name from after any '&'
-    ("2023![img](x.png)", "entry", 8000),               # facts._ACTIVE: a number from any digit of a run
+    ("B", "org", 8000),                                 # makers._ORG_VERBS: a name from any letter (71 s at 32 KB)
+    ("B&", "org", 8000),                                # makers._PROSE_ORG: a name from after any '&'
+    ("2023![img](x.png)", "entry", 8000),               # a run of digits (facts._ACTIVE once tried a number from each)
     ("a[Auf 2024] [ref](https://arxiv.org/abs/2307.09288)", "table", 8000),  # extract._papers: dates x links
-    ("<br/> ", "table", 8000),                          # names.clean_title: a split from any space of a run
+    ("<br/> ", "table", 8000),                          # tables._SIZED_NAME, names.clean_title: a cell rescanned from every space (101 s at 32 KB)
     (": activated 17b / total 109b", "entry", 8000),    # entry_facts._sizes: all sizes per size
     ("[Llama 2](https://x.org/a) ", "org", 8000),       # names.name_phrases: a phrase from every name on
     ("[18 Jul 2023]fine-tuned from LLaMA", "entry", 8000),  # entry_facts._lineage: the rest of the text per phrase

@@ -8,12 +8,13 @@ import pytest
 from conftest import run_cli
 
 TYPED = """#+ summary: every parameter type
-#+ param: d date -- a date
-#+ param: x decimal -- a decimal
-#+ param: n integer -- an integer
-#+ param: y year -- a year
-#+ param: i iri -- an IRI
-#+ param: s string -- any text
+#+ params:
+#+   - d date -- a date
+#+   - x decimal -- a decimal
+#+   - n integer -- an integer
+#+   - y year -- a year
+#+   - i iri -- an IRI
+#+   - s string -- any text
 SELECT ?d ?x ?n ?y ?i ?s WHERE { }
 """
 GOOD = {"d": "2024-02-29", "x": "1.5", "n": "7", "y": "2024", "i": "https://example.org/a", "s": "x"}

@@ -29,8 +29,9 @@ def build(
 ) -> None:
     """Build the store from catalogs: parse, extract, resolve, map, validate, store.
 
-    A build whose validation finds violations keeps the previous store and exits 1
-    (with --force it replaces it and still exits 1).
+    The store must be absent, an empty folder or an llmkg store; one build at a time
+    holds it. A build whose validation finds violations keeps the previous store and
+    exits 1 (with --force it replaces it and still exits 1).
     """
     from llmkg.build import build as run_build
     from llmkg.cli.render import build_progress, build_summary, violations
