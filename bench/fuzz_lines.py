@@ -14,6 +14,7 @@ dozen units in CI with the same functions; this script runs as many as you
 like and prints what it flags:
 
     python bench/fuzz_lines.py --cases 2000 --length 8000 --seed 1
+    python bench/fuzz_lines.py --issue-lines   # the three lines of issue 12, full length
 
 It asserts nothing.
 """
@@ -120,15 +121,33 @@ def random_unit(rng: random.Random) -> str:
     return "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 4)))
 
 
+# The three lines of issue 12 at the lengths it measured them (48 s, 13 s and 3.5 s then)
+ISSUE_LINES = (("'1B 2023 ' x 256 KB", "### **Models**\n- Meta\n  1. [Foo](https://foo.org): ", "1B 2023 ", 256 * 1024),
+               ("'[x](http://e/) ' x 480 KB", "### **Models**\n- Meta\n  1. Foo ", "[x](http://e/) ", 480 * 1024),
+               ("'- Microsoft' + 32,000 '('", "### **Models**\n- Microsoft", "(", 32_000))
+
+
+def issue_lines() -> None:
+    """CPU seconds of the issue's three lines, and of a plain line of the same length."""
+    for name, prefix, unit, length in ISSUE_LINES:
+        body = (unit * (length // len(unit) + 1))[:length]
+        plain = (PLAIN_UNIT * (length // len(PLAIN_UNIT) + 1))[:length]
+        took, baseline = seconds(prefix + body + "\n", 1), seconds(prefix + plain + "\n", 1)
+        print(f"{name:28} {took:7.2f} s   plain line {baseline:6.2f} s   ratio {took / baseline:5.1f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=300)
     parser.add_argument("--length", type=int, default=8000, help="characters of the shorter line")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--flag", type=float, default=2.0, help="growth above which a unit is flagged")
+    parser.add_argument("--issue-lines", action="store_true", help="time the three lines of issue 12 instead")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     pipeline("- warm up\n")
+    if args.issue_lines:
+        return issue_lines()
     flagged, started = 0, time.perf_counter()
     for case in range(args.cases):
         unit, place = random_unit(rng), rng.choice(sorted(PLACES))
