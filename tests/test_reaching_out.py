@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import ROOT
+from processes import run_in_a_terminal
 
 PASSWORD = "s3cret-pw"
 ESCAPES = "\x1b[2J\x1b[31m"  # clear the screen, turn red
@@ -286,24 +287,8 @@ def test_an_unreachable_endpoint_with_a_password_is_redacted(bundled_store) -> N
 
 def on_a_terminal(*args) -> tuple[int, str]:
     """Run llmkg with a pseudo-terminal as its output (click strips escapes only off terminals)."""
-    import os
-    import pty
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "llmkg", *map(str, args)], cwd=ROOT, stdin=subprocess.DEVNULL,
-                            stdout=follower, stderr=follower)
-    os.close(follower)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the command closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(leader)
-    return proc.wait(timeout=60), out.decode("utf-8", "replace")
+    code, out = run_in_a_terminal(list(args), timeout=60)
+    return code, out.decode("utf-8", "replace")
 
 
 def test_remote_results_and_errors_reach_a_terminal_without_escapes(serve, bundled_store, tmp_path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
+from processes import alive, children, generated_catalog
 
 CATALOG = ROOT / "tests" / "cases" / "org-groups" / "catalog.md"
 OTHER = ROOT / "tests" / "cases" / "architectures" / "catalog.md"
@@ -264,11 +265,7 @@ def test_a_reader_that_opens_a_store_mid_swap_retries(built, tmp_path) -> None:
 def test_queries_during_builds_never_fail(tmp_path) -> None:
     """Builds swap a store of more than 5,000 quads (read from RocksDB, no snapshot) while
     queries open it again and again."""
-    catalog = tmp_path / "gen.md"
-    sys.path.insert(0, str(ROOT / "bench"))
-    from gen_catalog import generate
-
-    catalog.write_text(generate(300, seed=0))
+    catalog = generated_catalog(tmp_path / "gen.md", 300)
     store = tmp_path / "store"
     assert run_cli("build", catalog, "--store", store, "--no-validate", "-q").returncode == 0
     stop = threading.Event()
@@ -298,31 +295,10 @@ def test_queries_during_builds_never_fail(tmp_path) -> None:
 @pytest.fixture(scope="module")
 def big_catalog(tmp_path_factory) -> Path:
     """A catalog of several chunks, so a build extracts in worker processes."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from gen_catalog import generate
-
-    path = tmp_path_factory.mktemp("big") / "big.md"
-    path.write_text(generate(10_000, seed=0))
-    return path
+    return generated_catalog(tmp_path_factory.mktemp("big") / "big.md", 10_000)
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(c) for c in text.split()]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc")
 def test_workers_die_with_a_killed_build(big_catalog, tmp_path) -> None:
     build = subprocess.Popen([sys.executable, "-m", "llmkg", "build", big_catalog, "--store", tmp_path / "s",
                               "--no-validate", "-q"], cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -330,15 +306,15 @@ def test_workers_die_with_a_killed_build(big_catalog, tmp_path) -> None:
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while time.monotonic() < deadline and not workers:
-        workers = _children(build.pid)
+        workers = children(build.pid)
         time.sleep(0.02)
     assert workers, "the build never started its workers"
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
         time.sleep(0.05)
-    survivors = [w for w in workers if _alive(w)]
+    survivors = [w for w in workers if alive(w)]
     for w in survivors:  # do not leave them running whatever the outcome
         os.kill(w, signal.SIGKILL)
     assert survivors == []
