@@ -54,10 +54,13 @@ class Record:
     # names the same model (ingest/resolve.py); `doubt` is reported if it is dropped.
     tentative: bool = False
     doubt: Problem | None = None
+    # the facts as a set too: a record of many facts is checked for duplicates in one look-up
+    _seen: set = field(default_factory=set, repr=False, compare=False)
 
     def add(self, predicate: str, value, line: int) -> None:
         fact = Fact(predicate, value, line)
-        if fact not in self.facts:
+        if fact not in self._seen:
+            self._seen.add(fact)
             self.facts.append(fact)
 
 
