@@ -93,6 +93,11 @@ def table_rows(ex, table) -> None:
         ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
 
 
+# A cell names a few models ('Aa (32B), Bb (7M)'); each takes the row's facts and links,
+# so a cell naming thousands would make facts by the million (quadratic in the line).
+MAX_CELL_MODELS = 32
+
+
 def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[int], str | None]]:
     """(name, sizes, organisation) of each model a row names.
 
@@ -102,13 +107,14 @@ def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[
     sized = _SIZED_NAME.findall(name_cell)
     if len(sized) > 1:
         out = []
-        for raw, size in sized:
+        for raw, size in sized[:MAX_CELL_MODELS]:
             names, org = N.clean_title(raw.strip(" ,;"), lex)
             out.append((names[0], [f.value for f in F.find_sizes(size)], org))
         return out
     names, org = N.clean_title(name_cell, lex)
     sizes = _ranged_sizes(size_cell)
     parts = [p for p in re.split(r"\s*/\s*", size_cell) if p.strip()]
+    names = names[:MAX_CELL_MODELS]
     if len(names) > 1 and len(parts) == len(names):
         return [(name, _ranged_sizes(part), org) for name, part in zip(names, parts)]
     return [(name, sizes, org) for name in names]
