@@ -9,7 +9,6 @@ from typing import Optional
 import typer
 
 from llmkg.cli.app import StoreOption, app, choice, echo_err
-from llmkg.files import MAX_CATALOG_MIB
 
 
 @app.command()
@@ -23,8 +22,10 @@ def build(
                                help="Replace the store even when the validation finds violations (still exit 1)."),
     engine: str = typer.Option("sparql", "--engine", click_type=choice("sparql", "pyshacl"),
                                help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
-    max_catalog_mib: int = typer.Option(MAX_CATALOG_MIB, "--max-catalog-mib", envvar="LLMKG_MAX_CATALOG_MIB", min=1,
-                                        help="Refuse a catalog larger than this many MiB."),
+    # default llmkg.files.MAX_CATALOG_MIB, not imported here: every command would load it
+    max_catalog_mib: Optional[int] = typer.Option(None, "--max-catalog-mib", envvar="LLMKG_MAX_CATALOG_MIB", min=1,
+                                                  show_default="64",
+                                                  help="Refuse a catalog larger than this many MiB."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
 ) -> None:
     """Build the store from catalogs: parse, extract, resolve, map, validate, store.
@@ -39,7 +40,8 @@ def build(
 
     with build_progress(enabled=not quiet) as progress:
         report = run_build(catalogs or [], store=store, validate=validate, strict=strict, force=force,
-                           engine=engine, max_catalog_bytes=max_catalog_mib * MIB, progress=progress)
+                           engine=engine, max_catalog_bytes=max_catalog_mib * MIB if max_catalog_mib else None,
+                           progress=progress)
     if report.validation is not None and not report.validation.conforms:
         typer.echo(violations(report.validation))
     typer.echo(build_summary(report, quiet=quiet))
