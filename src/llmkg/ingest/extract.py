@@ -44,8 +44,10 @@ def extract_chunk(chunk: Chunk) -> Extraction:
 
 
 
-# the title a generic arXiv link ("[ref](...): Title [date]") gives its paper
+# the title a generic arXiv link ("[ref](...): Title [date]") gives its paper, read from
+# at most TITLE_AFTER_MAX characters: looked for to the end of the text, many links were quadratic
 _TITLE_AFTER = re.compile(r"\s*:\s*([^\[]+?)(?:\s*\[|$)")
+TITLE_AFTER_MAX = 1000
 
 
 @dataclass
@@ -242,7 +244,7 @@ class _Extractor:
             title = N.without_owner(N.strip_symbols(link.text), self.lex)
             generic = self.lex.is_generic_link(title)
             if generic:
-                after = _TITLE_AFTER.match(text, link.end)
+                after = _TITLE_AFTER.match(text, link.end, link.end + TITLE_AFTER_MAX)
                 title = after.group(1).strip().rstrip(".") if after else f"arXiv:{arxiv}"
             paper = self._record("paper", title, link.line or line, identity=arxiv)
             paper.add("arxivId", arxiv, link.line or line)
