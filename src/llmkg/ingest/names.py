@@ -165,14 +165,20 @@ def _model_halves(names: list[Name]) -> list[Name]:
     versioned = [n for n in names if re.search(r"\d", n.label)]
     if not versioned:
         return names[:1]
+    # the versioned halves' tokens, looked up once per prefix: a list of many halves stays linear
+    heads = {tuple(name_tokens(v.label)) for v in versioned}
 
     def modifies(name: Name) -> bool:
+        """A versioned half's tokens followed by modifiers only."""
         toks = name_tokens(name.label)
-        return any(toks[:len(name_tokens(v.label))] == name_tokens(v.label)
-                   and all(t in NAME_MODIFIERS for t in toks[len(name_tokens(v.label)):])
-                   for v in versioned)
+        k = len(toks)
+        while tuple(toks[:k]) not in heads:
+            if k == 0 or toks[k - 1] not in NAME_MODIFIERS:
+                return False
+            k -= 1
+        return True
 
-    return [n for n in names if n in versioned or modifies(n)]
+    return [n for n in names if re.search(r"\d", n.label) or modifies(n)]
 
 
 def split_list(text: str) -> list[str]:
