@@ -53,6 +53,7 @@ def _excess_growth(unit: str, place: str, length: int) -> float:
     ("[18 Jul 2023]fine-tuned from LLaMA", "entry", 8000),  # entry_facts._lineage: the rest of the text per phrase
     ("7B, 13B, and 70B1B 2023 [git](https://github.com/a/b)&amp;", "table", 8000),  # tables: every name x every link
     ("fine-tuned from LLaMA[ref](https://arxiv.org/abs/2307.09288): ", "paragraph", 8000),  # extract: a title to the end
+    (" / 0.6-32B/*", "table", 4000),                    # names._model_halves: every half against every half
 ])
 def test_known_pathological_lines_are_linear(unit, place, length) -> None:
     assert not _excess_growth(unit, place, length)
