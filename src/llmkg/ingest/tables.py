@@ -18,10 +18,12 @@ from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
 from llmkg.ingest.records import Ref
 
-_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([BMT])?\s*[-~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", re.I)
-# 'Aa (32B)': a name with its size in parentheses, in a list; a name starts after a
-# separator (a lookbehind), or a long cell with no '(' is rescanned from every character
-_SIZED_NAME = re.compile(r"(?<![^,;()])([^,;()]+?)\s*\(\s*(\d+(?:\.\d+)?\s*[BMT])\s*\)", re.I)
+_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([BMT])?\s*[-~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", re.I)
+# 'Aa (32B)': a name with its size in parentheses, in a list. The name starts after a
+# separator (a lookbehind) and runs greedily to the '(' (its trailing spaces stripped
+# after): tried from every character, or lazily across a run of spaces, a long cell
+# was quadratic.
+_SIZED_NAME = re.compile(r"(?<![^,;()])([^,;()]+)\(\s*(\d+(?:\.\d+)?\s*[BMT])\s*\)", re.I)
 _FEATURE_HEADERS = {"feature", "features", "aspect", "attribute", "property", "criteria", "criterion",
                     "spec", "specs", "category", "dimension", ""}
 
@@ -108,7 +110,7 @@ def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[
     if len(sized) > 1:
         out = []
         for raw, size in sized[:MAX_CELL_MODELS]:
-            names, org = N.clean_title(raw.strip(" ,;"), lex)
+            names, org = N.clean_title(raw.strip(), lex)
             out.append((names[0], [f.value for f in F.find_sizes(size)], org))
         return out
     names, org = N.clean_title(name_cell, lex)
