@@ -8,6 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property and fuzz tests: a few hundred cases in CI; HYPOTHESIS_PROFILE=long for a long run
+# (tests/README.md).
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("long", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_CATALOGS = ROOT.parent / "shared" / "catalogs"

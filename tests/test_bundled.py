@@ -9,7 +9,7 @@ import pytest
 from conftest import SHARED_CATALOGS
 from llmkg import vocab as V
 from llmkg.build import build, bundled_catalog, graph_quads
-from llmkg.errors import CatalogError
+from llmkg.errors import CatalogError, StoreError
 from llmkg.store import open_store
 
 
@@ -94,9 +94,9 @@ def test_failed_build_leaves_previous_store(tmp_path, monkeypatch) -> None:
     def broken(self, *args, **kwargs):
         raise OSError("disk full")
 
-    # the build loads N-Quads in a writer thread: its error reaches the caller
+    # the build loads N-Quads in a writer thread: its error reaches the caller, as one error
     monkeypatch.setattr(pyoxigraph.Store, "bulk_load", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="cannot write the store: disk full"):
         build(store=store, validate=False)
     monkeypatch.undo()
     assert len(open_store(store)) == before

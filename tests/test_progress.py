@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import signal
@@ -23,17 +22,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from processes import alive, children, generated_catalog, run_in_a_terminal
 
 STAGES = ["read", "parse+extract", "resolve", "map+store", "validate"]
-
-
-def generated_catalog(path: Path, entries: int) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_catalog", ROOT / "bench" / "gen_catalog.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("gen_catalog", module)  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    path.write_text(module.generate(entries), encoding="utf-8")
-    return path
 
 
 def test_every_stage_counts_up_to_a_fixed_total(tmp_path, monkeypatch):
@@ -62,39 +53,12 @@ def test_every_stage_counts_up_to_a_fixed_total(tmp_path, monkeypatch):
     assert [t for s, _, t in events if s == "validate"][-1] > 10  # the SHACL checks
 
 
-def run_in_a_terminal(args: list[str], *, cwd: Path, columns: int = 110) -> bytes:
-    """Run `python -m llmkg ARGS` on a pseudo-terminal (exit 0, or 1 for violations); all it wrote."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 300, columns, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": "300"}
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen([sys.executable, "-m", "llmkg", *args], stdin=slave, stdout=slave, stderr=slave,
-                            cwd=cwd, env=env, close_fds=True)
-    os.close(slave)
-    out = bytearray()
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the program closed the terminal
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(master)
-    assert proc.wait(timeout=600) in (0, 1), out.decode(errors="replace")[-2000:]
-    return bytes(out)
-
-
 def test_the_bar_on_a_terminal_never_goes_back_and_leaves_no_stale_line(tmp_path):
     import pyte
 
     catalog = generated_catalog(tmp_path / "synthetic.md", 3000)
-    raw = run_in_a_terminal(["build", str(catalog), "--store", str(tmp_path / "s")], cwd=tmp_path)
+    code, raw = run_in_a_terminal(["build", str(catalog), "--store", str(tmp_path / "s")], cwd=tmp_path)
+    assert code in (0, 1), raw.decode(errors="replace")[-2000:]
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "\n", raw.decode(errors="replace"))
     seen: dict[str, list[tuple[int, int]]] = {}
     for stage, done, total in re.findall(r"(read|parse\+extract|map\+store|validate)\s+\w+\s+[━╺╸ ]+\s*(\d+)/(\d+)",
@@ -136,7 +100,7 @@ def test_ctrl_c_while_workers_parse_stops_at_once_and_keeps_the_store(tmp_path, 
         assert line, "the build ended before parsing"
         stderr += line
     time.sleep(min(0.3, one_chunk / 4))
-    workers = _children(proc.pid)
+    workers = children(proc.pid)
     assert len(workers) >= 2, "the chunks are parsed by worker processes"
     sent = time.perf_counter()
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
@@ -145,29 +109,8 @@ def test_ctrl_c_while_workers_parse_stops_at_once_and_keeps_the_store(tmp_path, 
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "interrupted, the previous store is unchanged"
     assert latency < one_chunk / 2, (latency, one_chunk)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists() and _alive(pid)], "workers left"
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists() and alive(pid)], "workers left"
     after = {p.relative_to(store): p.read_bytes() for p in store.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
     print(f"Ctrl-C to exit: {latency:.2f} s; one chunk takes {one_chunk:.2f} s")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"

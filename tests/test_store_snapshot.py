@@ -8,6 +8,7 @@ import pytest
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
 from llmkg import store as S  # noqa: E402
+from llmkg.staging import staged_store  # noqa: E402
 
 DATA = pyoxigraph.NamedNode("https://w3id.org/llmkg/graph/data")
 
@@ -19,7 +20,7 @@ def quad(i: int):
 
 
 def build(path, n: int) -> None:
-    with S.staged_store(path) as store:
+    with staged_store(path) as store:
         store.extend([quad(i) for i in range(n)])
 
 

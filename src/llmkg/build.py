@@ -10,6 +10,7 @@ import contextlib
 import gc
 import itertools
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class BuildReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     validation: object | None = None  # llmkg.validation.validate.ValidationReport when validated
     store: Path | None = None
+    stored: bool = False  # whether the new store replaced the old (not when validation found violations)
 
     @property
     def triples(self) -> int:
@@ -95,8 +97,14 @@ def _counted(items: list, tick):
             tick(i, total)
 
 
-def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None):
-    """Parse, extract and resolve: one entity per real thing, problems into the report."""
+def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None,
+              max_catalog_bytes: int | None = None):
+    """Parse, extract and resolve: one entity per real thing, problems into the report.
+
+    A catalog in which no entry is found (no model, organisation, paper or
+    architecture: headings at most) is refused: it is not a catalog (an empty
+    file, a README, /etc/passwd) and would build an empty graph.
+    """
     from llmkg.ingest.parse import read_text, split_text
     from llmkg.ingest.resolve import resolve
 
@@ -109,7 +117,7 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
     records, chunks = [], []
     with clock.stage("read", len(catalogs)) as tick:
         for i, catalog_path in enumerate(catalogs, start=1):
-            text, repaired = read_text(catalog_path)
+            text, repaired = read_text(catalog_path, limit=max_catalog_bytes)
             report.repaired_lines += repaired
             chunks += split_text(text, path=catalog_path, lines_per_chunk=LINES_PER_CHUNK)
             tick(i, len(catalogs))
@@ -118,6 +126,12 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
             records.extend(extraction.records)
             report.problems.extend(extraction.problems)
             report.resources += extraction.resources
+    found = {r.catalog for r in records if r.kind != "section"}
+    for catalog_path in catalogs:
+        if catalog_path.name not in found:
+            raise CatalogError("no entries found in this catalog", file=str(catalog_path),
+                               hint="check it is the catalog (markdown lists of models under headings); "
+                                    "the store is unchanged")
     with clock.stage("resolve"):
         return resolve(records, lexicon, doubts=report.problems)
 
@@ -155,8 +169,9 @@ def _extract_chunks(chunks, tick):
     import multiprocessing
 
     # Workers ignore Ctrl-C and are killed on any error or interrupt, so that
-    # the build stops at once instead of waiting for the chunks they parse.
-    pool = multiprocessing.Pool(workers, initializer=_ignore_interrupts)
+    # the build stops at once instead of waiting for the chunks they parse;
+    # they die with the build even when it is killed.
+    pool = multiprocessing.Pool(workers, initializer=_worker_start, initargs=(os.getpid(),))
     try:
         for i, extraction in enumerate(pool.imap(extract_chunk, chunks)):
             yield extraction
@@ -167,10 +182,28 @@ def _extract_chunks(chunks, tick):
         pool.join()
 
 
-def _ignore_interrupts() -> None:
+def _worker_start(parent: int) -> None:
+    """Worker initializer: ignore Ctrl-C (the build handles it) and end with the build
+    that started it, even by kill -9 (left alone, a worker waits for work forever)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the build died before the signal was asked for
+        os._exit(1)
 
 
 def _mapped(entities, report: BuildReport):
@@ -239,46 +272,61 @@ def count(store, report: BuildReport) -> None:
 
 
 def build(catalogs: Sequence[Path | str] = (), *, store: Path | None = None, validate: bool = True,
-          strict: bool = False, engine: str = "sparql", progress: Progress | None = None) -> BuildReport:
+          strict: bool = False, force: bool = False, engine: str = "sparql",
+          max_catalog_bytes: int | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the store from `catalogs` (files, or http(s) URLs given as str). With
     `strict`, any skipped or partly read entry fails it.
 
     Quads stream from the mapper into a new store beside the old one, which is
-    validated in place and swapped in only when everything succeeded.
+    validated in place and swapped in only when everything succeeded and the
+    validation found no violation (with `force`, despite violations:
+    `report.stored` says which). The store's lock is held throughout.
     """
     from llmkg.ingest.fetch import local_catalogs
+    from llmkg.staging import writing
     from llmkg.store import default_store
 
-    with local_catalogs(list(catalogs) or [bundled_catalog()]) as (paths, names):
+    with local_catalogs(list(catalogs) or [bundled_catalog()], max_bytes=max_catalog_bytes) as (paths, names):
         report = BuildReport(names)
         report.store = Path(store) if store else default_store()
-        with _without_gc():
-            return _build(paths, report, validate=validate, strict=strict, engine=engine,
-                          progress=progress)
+        with _without_gc(), writing(report.store):
+            return _build(paths, report, validate=validate, strict=strict, force=force, engine=engine,
+                          max_catalog_bytes=max_catalog_bytes, progress=progress)
 
 
-def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, engine: str,
-           progress: Progress | None) -> BuildReport:
-    from llmkg.store import staged_store
+class _KeepOldStore(Exception):
+    """Raised inside the staged store to discard it: the validation found violations."""
+
+
+def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, force: bool, engine: str,
+           max_catalog_bytes: int | None, progress: Progress | None) -> BuildReport:
+    from llmkg.staging import staged_store
 
     clock = _Clock(report, progress)
-    entities = _entities(catalogs, report, progress)
-    with staged_store(report.store) as db:
-        with clock.stage("map+store", len(entities)) as tick:
-            _store_lines(db, _mapped(_counted(entities, tick), report))
-        if strict and report.problems:
-            from llmkg.paths import display_path
+    entities = _entities(catalogs, report, progress, max_catalog_bytes)
+    try:
+        with staged_store(report.store) as db:
+            with clock.stage("map+store", len(entities)) as tick:
+                _store_lines(db, _mapped(_counted(entities, tick), report))
+            if strict and report.problems:
+                from llmkg.paths import display_path
 
-            first = report.problems[0]
-            paths = {c.name: display_path(c) for c in catalogs}
-            raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "
-                               f"first: {first.reason}", file=paths.get(first.file, first.file), line=first.line,
-                               hint="fix the catalog, or build without --strict to see them all")
-        count(db, report)
-        report.quads = len(db)
-        if validate:
-            from llmkg.validation.validate import validate_writable
+                first = report.problems[0]
+                paths = {c.name: display_path(c) for c in catalogs}
+                raise CatalogError(f"{len(report.problems)} entries were skipped or read only in part; "
+                                   f"first: {first.reason}", file=paths.get(first.file, first.file),
+                                   line=first.line,
+                                   hint="fix the catalog, or build without --strict to see them all")
+            count(db, report)
+            report.quads = len(db)
+            if validate:
+                from llmkg.validation.validate import validate_writable
 
-            with clock.stage("validate") as tick:
-                report.validation = validate_writable(db, engine=engine, progress=tick)
+                with clock.stage("validate") as tick:
+                    report.validation = validate_writable(db, engine=engine, progress=tick)
+                if not report.validation.conforms and not force:
+                    raise _KeepOldStore
+    except _KeepOldStore:
+        return report
+    report.stored = True
     return report

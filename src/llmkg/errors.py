@@ -35,6 +35,40 @@ class LlmkgError(Exception):
         return text
 
 
+_CONTROL = None  # compiled on first use: most runs print no error
+
+
+def printable(text: str) -> str:
+    """`text` safe to print as one line: newlines, tabs and every other control
+    character (terminal escapes, bidi overrides) written as escapes."""
+    global _CONTROL
+    if _CONTROL is None:
+        import re
+
+        _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return _CONTROL.sub(lambda m: named.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
+
+
+_USERINFO = None
+
+
+def redact_userinfo(text: str) -> str:
+    """URLs in `text` with their password replaced: 'http://u:secret@h/' -> 'http://u:***@h/'."""
+    global _USERINFO
+    if _USERINFO is None:
+        import re
+
+        _USERINFO = re.compile(r"(\b[A-Za-z][\w+.\-]*://[^/\s:@]*):[^@\s/]*@")
+    return _USERINFO.sub(r"\1:***@", text)
+
+
+def clip(value: str, width: int = 60) -> str:
+    """A value for a message: printable, at most `width` characters (then an ellipsis)."""
+    shown = printable(value)
+    return shown if len(shown) <= width else shown[:width] + "…"
+
+
 class CatalogError(LlmkgError):
     """The catalog cannot be read or (with --strict) was not fully understood."""
 
@@ -51,12 +85,20 @@ class FormatError(LlmkgError):
     """An unknown or unsuitable serialization format."""
 
 
+class OutputError(LlmkgError):
+    """A file or device the user named cannot be written."""
+
+
 class ShapesError(LlmkgError):
     """The SHACL shapes or the ontology cannot be loaded."""
 
 
 class EndpointError(LlmkgError):
-    """A remote SPARQL or Graph Store endpoint failed or refused."""
+    """A remote SPARQL or Graph Store endpoint failed or refused. Passwords in the URLs
+    its message names are redacted."""
+
+    def __init__(self, message: str, **kwargs) -> None:
+        super().__init__(redact_userinfo(message), **kwargs)
 
 
 class ReasonerError(LlmkgError):

@@ -14,7 +14,7 @@ import typer
 # importing the command modules registers their commands, in this order in --help
 from llmkg.cli import graph, history, querying, publishing, serving  # noqa: F401,I001
 from llmkg.cli.app import app, echo_err
-from llmkg.errors import LlmkgError
+from llmkg.errors import LlmkgError, printable
 
 
 INTERRUPTED = "interrupted, the previous store is unchanged"
@@ -51,15 +51,19 @@ def main() -> None:
     try:
         code = command.main(args, prog_name="llmkg", standalone_mode=False)
     except LlmkgError as exc:
-        echo_err(f"Error: {exc}")
+        echo_err(f"Error: {printable(str(exc))}")
         sys.exit(exc.exit_code)
     except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()  # `llmkg` alone: the help
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         where = exc.ctx.command_path if getattr(exc, "ctx", None) else "llmkg"
-        echo_err(f"Error: {exc.format_message().rstrip('.')}. See `{where} --help`")
+        echo_err(f"Error: {printable(exc.format_message().rstrip('.'))}. See `{where} --help`")
         sys.exit(exc.exit_code)
+    except OSError as exc:  # what no command translated: still one line, never a traceback
+        where = f" ({printable(str(exc.filename))})" if exc.filename else ""
+        echo_err(f"Error: {printable(exc.strerror or str(exc))}{where}. Check the path and the free space")
+        sys.exit(2)
     except click.Abort:  # end of input at a prompt
         echo_err("Error: aborted")
         sys.exit(1)

@@ -19,19 +19,40 @@ def build(
     store: Optional[Path] = StoreOption,
     validate: bool = typer.Option(True, "--validate/--no-validate", help="Validate with SHACL before the new store replaces the old."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 2) if any entry was skipped or read in part."),
+    force: bool = typer.Option(False, "--force",
+                               help="Replace the store even when the validation finds violations (still exit 1)."),
     engine: str = typer.Option("sparql", "--engine", click_type=choice("sparql", "pyshacl"),
                                help="SHACL engine: sparql (shapes compiled to SPARQL on Oxigraph) or pyshacl."),
+    # default llmkg.files.MAX_CATALOG_MIB, not imported here: every command would load it
+    max_catalog_mib: Optional[int] = typer.Option(None, "--max-catalog-mib", envvar="LLMKG_MAX_CATALOG_MIB", min=1,
+                                                  show_default="64",
+                                                  help="Refuse a catalog larger than this many MiB."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
 ) -> None:
-    """Build the store from catalogs: parse, extract, resolve, map, validate, store."""
+    """Build the store from catalogs: parse, extract, resolve, map, validate, store.
+
+    The store must be absent, an empty folder or an llmkg store; one build at a time
+    holds it. A build whose validation finds violations keeps the previous store and
+    exits 1 (with --force it replaces it and still exits 1).
+    """
     from llmkg.build import build as run_build
-    from llmkg.cli.render import build_progress, build_summary
+    from llmkg.cli.render import build_progress, build_summary, violations
+    from llmkg.files import MIB
 
     with build_progress(enabled=not quiet) as progress:
-        report = run_build(catalogs or [], store=store, validate=validate, strict=strict,
-                           engine=engine, progress=progress)
+        report = run_build(catalogs or [], store=store, validate=validate, strict=strict, force=force,
+                           engine=engine, max_catalog_bytes=max_catalog_mib * MIB if max_catalog_mib else None,
+                           progress=progress)
+    if report.validation is not None and not report.validation.conforms:
+        typer.echo(violations(report.validation))
     typer.echo(build_summary(report, quiet=quiet))
     if report.validation is not None and not report.validation.conforms:
+        found = report.validation.summary().split(",")[0]  # "3 violations"
+        if report.stored:
+            echo_err(f"Warning: stored despite {found} (--force) ({report.store})")
+        else:
+            echo_err(f"Error: validation found {found}; the store was left as it was ({report.store}). "
+                     "Fix the catalog, or pass --force to store it anyway")
         raise typer.Exit(1)
 
 

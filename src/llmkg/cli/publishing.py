@@ -18,18 +18,20 @@ def export(
                                          help="turtle, ntriples, nquads, trig or jsonld, in any case "
                                               "(default: from the --output extension)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                          help="File to write (.gz compresses); default: standard output."),
+                                          help="File to write (.gz compresses), or - for standard output (the "
+                                               "default); a device or pipe is written through, a symlink followed."),
     store: Optional[Path] = StoreOption,
     graph: Optional[str] = typer.Option(None, "--graph", help="Only this named graph (IRI)."),
     void: bool = typer.Option(True, "--void/--no-void", help="Also write a VoID description next to --output."),
 ) -> None:
     """Export the store as an RDF dump (deterministic, sorted)."""
-    from llmkg.publish.export import export as run_export
+    from llmkg.files import is_stream
+    from llmkg.publish.export import STDOUT, export as run_export
 
     fmt = run_export(store=store, format=format, output=output, graph=graph)
-    if output is not None:
+    if output is not None and str(output) != STDOUT:
         echo_err(f"wrote {output} ({fmt.name})")
-        if void:
+        if void and not is_stream(output):  # nothing is written beside a device or a pipe
             from llmkg.publish.export import write_void
 
             echo_err(f"wrote {write_void(store=store, dumps=[output])}")
@@ -44,6 +46,8 @@ def load(
     auth: str = typer.Option("auto", "--auth", click_type=choice("auto", "basic", "digest"),
                              help="How to send --user's password: auto (as the server asks), basic or digest."),
     chunk: int = typer.Option(50_000, "--chunk", help="Triples per request."),
+    timeout: float = typer.Option(3600, "--timeout", min=1,
+                                  help="Seconds the whole load (upload and verification) may take."),
     store: Optional[Path] = StoreOption,
 ) -> None:
     """Upload the store to an external triple store (SPARQL 1.1 Graph Store Protocol) and verify it."""
@@ -58,5 +62,6 @@ def load(
             password = typer.prompt(f"Password for {user}", hide_input=True)
     with load_progress() as progress:
         report = run_load(store or default_store(), endpoint=endpoint, graph=graph, replace=replace,
-                          user=user, password=password, auth=auth, chunk_triples=chunk, progress=progress)
+                          user=user, password=password, auth=auth, chunk_triples=chunk, progress=progress,
+                          timeout=timeout)
     typer.echo(report.summary())

@@ -60,6 +60,10 @@ def query(
     endpoint: Optional[str] = typer.Option(None, "--endpoint",
                                            help="Run on this SPARQL query endpoint instead of the store."),
     user: Optional[str] = typer.Option(None, "--user", help="User for the endpoint (password: $LLMKG_PASSWORD)."),
+    allow_service: bool = typer.Option(False, "--allow-service",
+                                       help="Let a query call remote SERVICEs (federated queries are refused)."),
+    timeout: float = typer.Option(120, "--timeout", min=1,
+                                  help="Seconds a query on --endpoint, or one calling a SERVICE, may take."),
 ) -> None:
     """Run a SPARQL query: a saved one, a .rq file, -e TEXT or standard input.
 
@@ -85,7 +89,8 @@ def query(
         return
     values = parse_params(param)
     password = os.environ.get("LLMKG_PASSWORD") if user else None
-    result = run(saved, store=store, endpoint=endpoint, params=values, user=user, password=password)
+    result = run(saved, store=store, endpoint=endpoint, params=values, user=user, password=password,
+                 allow_service=allow_service, timeout=timeout)
     from llmkg.cli.render import query_output, unmatched_notes
 
     query_output(result, format)

@@ -126,6 +126,13 @@ def history_summary(report, *, quiet: bool = False) -> str:
     return "\n".join(lines)
 
 
+def violations(validation) -> str:
+    """The violations of a validation report as `llmkg validate` shows them (no warnings or infos)."""
+    from llmkg.validation.validate import ValidationReport
+
+    return ValidationReport([r for r in validation.results if r.severity == "Violation"]).render("text").rstrip()
+
+
 @contextlib.contextmanager
 def load_progress():
     """A progress bar over triples sent (rich, which typer already depends on)."""

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from llmkg.errors import FormatError, StoreError
+from llmkg.errors import FormatError
 from llmkg.evaluation.gold import (KINDS, PREDICATES, Gold, GoldError, GoldFact, arxiv_key, load_gold,
                         name_key, value_key)
 from llmkg.vocab import LLMKG, PROV, RDF, RDFS, SKOS
@@ -48,19 +48,6 @@ class PredFact:
     object: str       # IRI or literal lexical form
     is_iri: bool
     lines: list[int]
-
-
-def _open_store(path: Path):
-    import pyoxigraph
-
-    path = Path(path)
-    if not path.is_dir():
-        raise StoreError("no store here", file=str(path),
-                         hint="Run `llmkg build --store DIR` first or pass --store")
-    try:
-        return pyoxigraph.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open store: {exc}", file=str(path)) from exc
 
 
 def _select(store, query: str):
@@ -209,8 +196,10 @@ class EvalReport:
 
 def evaluate(gold: Path, store: Path) -> EvalReport:
     """Score the graph in the pyoxigraph store at `store` against the gold TSV `gold`."""
+    from llmkg.store import open_store
+
     labelled = load_gold(Path(gold))
-    entities, facts = read_graph(_open_store(Path(store)))
+    entities, facts = read_graph(open_store(Path(store)))
     return score(labelled, entities, facts)
 
 

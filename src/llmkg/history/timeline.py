@@ -125,7 +125,8 @@ def _build(repo: str, paths: list[str], since: str | None, report: HistoryReport
            progress: Progress | None) -> HistoryReport:
     from llmkg.build import _Clock
     from llmkg.ingest.lexicon import load_lexicon
-    from llmkg.ingest.parse import MAX_CATALOG_BYTES, decode_text
+    from llmkg.files import MAX_CATALOG_BYTES
+    from llmkg.ingest.parse import decode_text
 
     clock = _Clock(report, progress)  # stages: read, extract, resolve+map, store
     with clock.stage("read") as tick:
@@ -173,7 +174,7 @@ def _write(report: HistoryReport, cache: Cache, newest_lines: list[str]) -> None
 
     from llmkg.build import _store_lines, count
     from llmkg.history.temporal import history_nquads
-    from llmkg.store import staged_store
+    from llmkg.staging import staged_store
 
     versions = [cache.version(i) for i in range(len(cache.versions))]
     report.facts = len(cache.facts)

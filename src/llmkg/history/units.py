@@ -94,6 +94,8 @@ class _Codec:
             raise Unrelocatable(f"a value of type {name}")
         out = {"@": name}
         for f in fields(value):
+            if not f.init:
+                continue  # derived state (Record._seen), rebuilt when the record is made again
             item = getattr(value, f.name)
             if f.name == "line":
                 out[f.name] = self.rel(item)
@@ -109,7 +111,7 @@ class _Codec:
         kind = self.types[value["@"]]
         args = {f.name: self.chunk.path.name if f.name in ("catalog", "file")
                 else self.line(value[f.name]) if f.name == "line" else self.decode(value[f.name])
-                for f in fields(kind) if f.name in value or f.name in ("catalog", "file")}
+                for f in fields(kind) if f.init and (f.name in value or f.name in ("catalog", "file"))}
         return kind(**args)
 
 

@@ -16,6 +16,7 @@ from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.keys import key
 from llmkg.ingest.records import Iri, Ref
+from llmkg.ingest.spans import Spans
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
@@ -168,11 +169,13 @@ class EntryFacts:
         own = set(N.name_tokens(owner))
         window = text[start:end]
 
+        skipped = Spans(skip)
+
         def free(at: int) -> bool:
-            return not any(s <= start + at < e for s, e in skip)
+            return start + at not in skipped
 
         active, total = F.find_active_and_total(window)
-        taken = [(f.start, f.end) for f in active + total]
+        taken = Spans((f.start, f.end) for f in active + total)
         for f in active:
             if free(f.start):
                 record.add("activeParameterCount", f.value, self.line(start + f.start))
@@ -180,8 +183,7 @@ class EntryFacts:
             if free(f.start):
                 record.add("parameterCount", f.value, self.line(start + f.start))
         for f in F.find_sizes(window):
-            if free(f.start) and not any(s <= f.start < e for s, e in taken) \
-                    and not _foreign(window, f.start, own):
+            if free(f.start) and f.start not in taken and not _foreign(window, f.start, own):
                 record.add("parameterCount", f.value, self.line(start + f.start))
         for f in F.find_context_lengths(window):
             if free(f.start) and not _foreign(window, f.start, own):
@@ -240,7 +242,8 @@ class EntryFacts:
             record.add("fineTunedFrom", Ref("model", N.drop_size_suffix(m.group(1))), self.line(m.start(1)))
         for m in self.lex.lineage_re.finditer(text):
             prop = self.lex.lineage[m.group(0).lower()]
-            rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", text[m.end():])
+            # the names follow the phrase closely: a bounded look-ahead keeps many phrases linear
+            rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", text[m.end():m.end() + LINEAGE_LOOKAHEAD])
             for target in _named_list(rest):
                 if key(target) and key(target) != own:
                     record.add(prop, Ref("model", target), self.line(m.start()))
@@ -268,6 +271,9 @@ def _shared_clauses(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[
                 out[j] = (out[j][0], out[j][1], max(out[j][2], end))
             run_start = i
     return out
+
+
+LINEAGE_LOOKAHEAD = 300  # characters after "fine-tuned from" that may name its targets (seven at most)
 
 
 def _named_list(text: str) -> list[str]:
@@ -336,15 +342,11 @@ def _iri(value: str) -> Iri:
 
 def owned_links(lex, links, title_link) -> list:
     """Links about the titled model: the title link and generic links up to another name."""
-    owned = []
-    for link in links:
-        if link is title_link:
-            owned.append(link)
-        elif lex.is_generic_link(link.text):
-            if not any(o for o in links if o.start < link.start and o is not title_link
-                       and not lex.is_generic_link(o.text)):
-                owned.append(link)
-    return owned
+    generic = [link is not title_link and lex.is_generic_link(link.text) for link in links]
+    # a generic link is owned up to the first link that names something else (one pass, not one per link)
+    other = min((link.start for link, g in zip(links, generic) if link is not title_link and not g), default=None)
+    return [link for link, g in zip(links, generic)
+            if link is title_link or (g and (other is None or link.start <= other))]
 
 
 def attached_sizes(text: str, own: set[str]) -> bool:

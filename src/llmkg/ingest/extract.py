@@ -10,6 +10,7 @@ when it is unsure. Every arXiv link anywhere becomes a Paper record.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -40,6 +41,13 @@ def extract_chunk(chunk: Chunk) -> Extraction:
     finally:
         if was_enabled:
             gc.enable()
+
+
+
+# the title a generic arXiv link ("[ref](...): Title [date]") gives its paper, read from
+# at most TITLE_AFTER_MAX characters: looked for to the end of the text, many links were quadratic
+_TITLE_AFTER = re.compile(r"\s*:\s*([^\[]+?)(?:\s*\[|$)")
+TITLE_AFTER_MAX = 1000
 
 
 @dataclass
@@ -222,8 +230,13 @@ class _Extractor:
     # -- papers -----------------------------------------------------------------
     def _papers(self, text: str, links: tuple[Link, ...], item: Item | None, line: int = 0) -> None:
         """Every arXiv link is a Paper; it takes a date only where it is what the entry is about."""
-        dates = F.find_dates(text)
+        today = F.today()
+        dates = [d for d in F.find_dates(text) if d.value.lexical <= today]  # in text order
+        date_starts = [d.start for d in dates]
         spans = self._segments(item) if item is not None else [(0, len(text))]
+        span_starts = [a for a, _ in spans]
+        # starts of links that name something: looked up by bisection, so many links stay linear
+        named = sorted(o.start for o in links if not self.lex.is_generic_link(o.text))
         for link in links:
             arxiv = F.arxiv_id(link.url)
             if not arxiv:
@@ -231,18 +244,19 @@ class _Extractor:
             title = N.without_owner(N.strip_symbols(link.text), self.lex)
             generic = self.lex.is_generic_link(title)
             if generic:
-                after = re.match(r"\s*:\s*([^\[]+?)(?:\s*\[|$)", text[link.end:])
+                after = _TITLE_AFTER.match(text, link.end, link.end + TITLE_AFTER_MAX)
                 title = after.group(1).strip().rstrip(".") if after else f"arXiv:{arxiv}"
             paper = self._record("paper", title, link.line or line, identity=arxiv)
             paper.add("arxivId", arxiv, link.line or line)
-            start, end = next(((a, b) for a, b in spans if a <= link.start < b), (0, len(text)))
-            named_before = any(o.start < link.start and start <= o.start and not self.lex.is_generic_link(o.text)
-                               for o in links)
+            at = bisect.bisect_right(span_starts, link.start) - 1
+            start, end = spans[at] if at >= 0 and link.start < spans[at][1] else (0, len(text))
+            first_named = bisect.bisect_left(named, start)
+            named_before = first_named < len(named) and named[first_named] < link.start
             if not generic and named_before:
                 continue  # "GroundingDINO + [SAM](arxiv)" inside another entry: not dated by it
-            seg_dates = [d for d in dates if start <= d.start < end and d.value.lexical <= F.today()]
-            date = next((d for d in seg_dates if d.start >= link.end), None) or \
-                (seg_dates[0] if seg_dates else None)
+            lo, hi = bisect.bisect_left(date_starts, start), bisect.bisect_left(date_starts, end)
+            after_link = bisect.bisect_left(date_starts, link.end, lo, hi)
+            date = dates[after_link] if after_link < hi else (dates[lo] if lo < hi else None)
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
 

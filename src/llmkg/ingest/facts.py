@@ -98,7 +98,7 @@ NUMBER = r"(\d+(?:\.\d+)?)"
 _SIZE = re.compile(rf"(?<![\w.]){NUMBER}\s?(b|m|t|bn)(?![a-z\d])(?!-\d)|(?<![\w.]){NUMBER}\s(million|billion|trillion)\b",
                    re.I)
 _ACTIVE = re.compile(rf"activ\w*\s*(?:params?\s*|parameters?\s*)?[:=]?\s*{NUMBER}\s?([bmt])\b"
-                     rf"|{NUMBER}\s?([bmt])\s+activ\w*|(?<![\w.])a{NUMBER}b\b", re.I)
+                     rf"|(?<![\d.]){NUMBER}\s?([bmt])\s+activ\w*|(?<![\w.])a{NUMBER}b\b", re.I)
 _TOTAL = re.compile(rf"total\s*(?:params?\s*|parameters?\s*)?[:=]?\s*{NUMBER}\s?([bmt])\b", re.I)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from llmkg.errors import FetchError
-from llmkg.ingest.parse import MAX_CATALOG_BYTES
+from llmkg.files import MAX_CATALOG_BYTES
 
 TIMEOUT = 30.0  # seconds for the whole download
 
@@ -79,9 +79,10 @@ def _too_large(where: str, max_bytes: int) -> FetchError:
 
 
 @contextlib.contextmanager
-def local_catalogs(sources: Sequence[str | Path]) -> Iterator[tuple[list[Path], list[str]]]:
-    """Local paths for `sources` (URLs fetched into a temporary folder, removed afterwards)
-    and how to name each source to the user."""
+def local_catalogs(sources: Sequence[str | Path], *, max_bytes: int | None = None
+                   ) -> Iterator[tuple[list[Path], list[str]]]:
+    """Local paths for `sources` (URLs fetched into a temporary folder, removed afterwards,
+    each at most `max_bytes`) and how to name each source to the user."""
     if not any(is_url(s) for s in sources):
         yield [Path(s) for s in sources], [str(s) for s in sources]
         return
@@ -94,7 +95,7 @@ def local_catalogs(sources: Sequence[str | Path]) -> Iterator[tuple[list[Path], 
                 continue
             path = Path(folder) / str(i) / file_name(source)
             path.parent.mkdir()
-            path.write_bytes(fetch(source))
+            path.write_bytes(fetch(source, max_bytes=max_bytes or MAX_CATALOG_BYTES))
             paths.append(path)
             names.append(shown(source))
         yield paths, names

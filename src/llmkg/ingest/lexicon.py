@@ -73,7 +73,7 @@ class Lexicon:
         self.organization_nouns = {w.lower() for w in ev["organization_nouns"]}
         self.not_organizations = {key(w) for w in ev["not_organizations"]}
         self.name_document_words = re.compile(
-            r"\s+(?:" + "|".join(re.escape(w) for w in sorted(ev["name_document_words"], key=len, reverse=True))
+            r"(?<!\s)\s+(?:" + "|".join(re.escape(w) for w in sorted(ev["name_document_words"], key=len, reverse=True))
             + r")$", re.I)
         self.function_words = {w.lower() for w in ev["function_words"]}
         self.prepositions = {w.lower() for w in ev["prepositions"]}

@@ -22,12 +22,12 @@ STATED_ORG = re.compile(rf"\b(?:developed|created|built|trained)\s+by\s+(?:the\s
                         rf"|\b(?:LLMs?|models?)\s+(?:from|by)\s+({_ORG_NAME})")
 # Organisations named in prose: "In collaboration with NASA", "Upstage's 70B Language Model".
 _PROSE_ORG = re.compile(rf"\b(?i:in collaboration with|in partnership with|jointly with)\s+(?:the\s+)?({_ORG_NAME})"
-                        r"|(?<![\w.\-])([A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+)?)'s\s+"
+                        r"|(?<![\w.&\-])([A-Z][A-Za-z&\-]+(?:\s+[A-Z][A-Za-z&\-]+)?)'s\s+"
                         r"(?:[\w.\-]+\s+){0,3}?(?i:language\s+|foundation\s+)?(?i:model|LLM)s?\b")
 _ORG_VERBS = re.compile(r"\b(?:developed|created|released|built|trained|made|published|from)\s+by\s+"
                         r"([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
                         r"|\b(?:LLM|model|models)\s+(?:from|by)\s+([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})"
-                        r"|([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,2})\s+(?:is releasing|released|releases|proposed|"
+                        r"|(?<![\w&.\-])([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,2})\s+(?:is releasing|released|releases|proposed|"
                         r"proposes|introduced|introduces|announced|announces|unveiled|launched)\b")
 
 
@@ -85,7 +85,8 @@ def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str,
     out = []
     for m in STATED_ORG.finditer(desc):
         candidate = next(g for g in m.groups() if g).rstrip(".")
-        after = desc[m.start(next(i for i, g in enumerate(m.groups(), 1) if g)):]
+        at = m.start(next(i for i, g in enumerate(m.groups(), 1) if g))
+        after = desc[at:at + 300]  # the name and the few after it: bounded, so many phrases stay linear
         known = known_in([candidate, *re.split(r",\s*", after.split(")")[0])[1:3]], lex)
         if known:
             out.append((known, m.start(), True))

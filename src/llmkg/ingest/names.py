@@ -22,7 +22,7 @@ NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "fl
                   "multimodal", "moe", "vl", "dense", "sparse"}
 # 'R1', '3n', 'V3': a version alone, after a family's full name
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
-_GENERIC_TAIL = re.compile(r"\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
+_GENERIC_TAIL = re.compile(r"(?<!\s)\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
 _AKA = re.compile(r"\b(?:aka|a\.k\.a|fka|formerly)\.?\s+", re.I)
 _LATIN = re.compile(r"[A-Za-z]")
 _DIGIT_OR_DASH = re.compile(r"\d|-")
@@ -118,7 +118,7 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
             if len(rest) == 1 and len(rest[0]) >= 5 and rest[0][:1].isupper():
                 aliases.append(rest[0])  # "Huggingface StarCoder" is also "StarCoder"
             break
-    parts = [p.strip() for p in re.split(r"\s+(?:and|&|/)\s+|\s*/\s*", title) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<!\s)\s+(?:and|&|/)\s+|(?<!\s)\s*/\s*", title) if p.strip()]
     if len(parts) > 1 and all(len(words(p)) <= 4 for p in parts):
         names = []
         for part in parts:
@@ -165,14 +165,20 @@ def _model_halves(names: list[Name]) -> list[Name]:
     versioned = [n for n in names if re.search(r"\d", n.label)]
     if not versioned:
         return names[:1]
+    # the versioned halves' tokens, looked up once per prefix: a list of many halves stays linear
+    heads = {tuple(name_tokens(v.label)) for v in versioned}
 
     def modifies(name: Name) -> bool:
+        """A versioned half's tokens followed by modifiers only."""
         toks = name_tokens(name.label)
-        return any(toks[:len(name_tokens(v.label))] == name_tokens(v.label)
-                   and all(t in NAME_MODIFIERS for t in toks[len(name_tokens(v.label)):])
-                   for v in versioned)
+        k = len(toks)
+        while tuple(toks[:k]) not in heads:
+            if k == 0 or toks[k - 1] not in NAME_MODIFIERS:
+                return False
+            k -= 1
+        return True
 
-    return [n for n in names if n in versioned or modifies(n)]
+    return [n for n in names if re.search(r"\d", n.label) or modifies(n)]
 
 
 def split_list(text: str) -> list[str]:
@@ -198,6 +204,7 @@ def strip_parens(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
+MAX_PHRASE_TOKENS = 12
 _WORD_TOKEN = re.compile(r"(?<![\w-])[\w.+]+(?:-[\w.+]+)*")
 _NEXT_TOKEN = re.compile(r"\s+([\w.+]+(?:-[\w.+]+)*)")
 _DIGIT = re.compile(r"\d")
@@ -222,7 +229,8 @@ def name_phrases(text: str, first_token: str):
         if first_token != m.group(0):  # "MAI-1-preview. Microsoft ...": a sentence ends here
             yield first_token, m.start(), end
             continue
-        while (tok := _NEXT_TOKEN.match(text, end)) is not None:
+        # a name is a few tokens: a longer run is cut, so a line of names stays linear
+        while len(kept) < MAX_PHRASE_TOKENS and (tok := _NEXT_TOKEN.match(text, end)) is not None:
             bare = tok.group(1).rstrip(".")
             if not (bare[:1].isupper() or _DIGIT.search(bare) or bare.lower() in NAME_MODIFIERS):
                 break

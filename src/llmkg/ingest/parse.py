@@ -84,18 +84,24 @@ class Catalog:
     context: tuple[Heading, ...] = ()  # headings in force before the text (for a chunk)
 
 
-# The most a catalog read from a URL or a git repository may hold (the bundled
-# catalog is 60 KB; the largest synthetic benchmark catalog 24 MB).
-MAX_CATALOG_BYTES = 64 * 2**20
+def read_text(path: Path, *, limit: int | None = None) -> tuple[str, int]:
+    """The catalog's text with mojibake repaired, and how many lines changed.
 
+    At most `limit` bytes (default llmkg.files.MAX_CATALOG_MIB MiB) are read: a
+    larger file, or one that never ends (/dev/zero), is refused.
+    """
+    from llmkg.files import MAX_CATALOG_MIB, MIB, read_at_most
 
-def read_text(path: Path) -> tuple[str, int]:
-    """The catalog's text with mojibake repaired, and how many lines changed."""
+    limit = MAX_CATALOG_MIB * MIB if limit is None else limit
     try:
-        raw = Path(path).read_bytes()
+        raw = read_at_most(Path(path), limit)
     except OSError as exc:
         raise CatalogError(f"cannot read catalog: {exc.strerror}", file=str(path),
                            hint="check the path") from None
+    if raw is None:
+        raise CatalogError(f"catalog is larger than {limit / MIB:g} MiB", file=str(path),
+                           hint="check the path, or raise the limit with --max-catalog-mib "
+                                "(or $LLMKG_MAX_CATALOG_MIB)")
     return decode_text(raw, file=str(path))
 
 

@@ -54,10 +54,16 @@ class Record:
     # names the same model (ingest/resolve.py); `doubt` is reported if it is dropped.
     tentative: bool = False
     doubt: Problem | None = None
+    # the facts as a set too: a record of many facts is checked for duplicates in one look-up
+    _seen: set = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._seen = set(self.facts)  # derived: rebuilt for a record made from stored fields
 
     def add(self, predicate: str, value, line: int) -> None:
         fact = Fact(predicate, value, line)
-        if fact not in self.facts:
+        if fact not in self._seen:
+            self._seen.add(fact)
             self.facts.append(fact)
 
 

@@ -18,9 +18,12 @@ from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
 from llmkg.ingest.records import Ref
 
-_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([BMT])?\s*[-~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", re.I)
-# 'Aa (32B)': a name with its size in parentheses, in a list
-_SIZED_NAME = re.compile(r"([^,;()]+?)\s*\(\s*(\d+(?:\.\d+)?\s*[BMT])\s*\)", re.I)
+_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([BMT])?\s*[-~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", re.I)
+# 'Aa (32B)': a name with its size in parentheses, in a list. The name starts after a
+# separator (a lookbehind) and runs greedily to the '(' (its trailing spaces stripped
+# after): tried from every character, or lazily across a run of spaces, a long cell
+# was quadratic.
+_SIZED_NAME = re.compile(r"(?<![^,;()])([^,;()]+)\(\s*(\d+(?:\.\d+)?\s*[BMT])\s*\)", re.I)
 _FEATURE_HEADERS = {"feature", "features", "aspect", "attribute", "property", "criteria", "criterion",
                     "spec", "specs", "category", "dimension", ""}
 
@@ -92,6 +95,11 @@ def table_rows(ex, table) -> None:
         ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
 
 
+# A cell names a few models ('Aa (32B), Bb (7M)'); each takes the row's facts and links,
+# so a cell naming thousands would make facts by the million (quadratic in the line).
+MAX_CELL_MODELS = 32
+
+
 def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[int], str | None]]:
     """(name, sizes, organisation) of each model a row names.
 
@@ -101,13 +109,14 @@ def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[
     sized = _SIZED_NAME.findall(name_cell)
     if len(sized) > 1:
         out = []
-        for raw, size in sized:
-            names, org = N.clean_title(raw.strip(" ,;"), lex)
+        for raw, size in sized[:MAX_CELL_MODELS]:
+            names, org = N.clean_title(raw.strip(), lex)
             out.append((names[0], [f.value for f in F.find_sizes(size)], org))
         return out
     names, org = N.clean_title(name_cell, lex)
     sizes = _ranged_sizes(size_cell)
     parts = [p for p in re.split(r"\s*/\s*", size_cell) if p.strip()]
+    names = names[:MAX_CELL_MODELS]
     if len(names) > 1 and len(parts) == len(names):
         return [(name, _ranged_sizes(part), org) for name, part in zip(names, parts)]
     return [(name, sizes, org) for name in names]

@@ -18,11 +18,22 @@ from llmkg.publish.formats import RdfFormat, by_name, guess
 
 
 def _graphs(store, graph: str | None) -> list:
-    """The graphs to export, in IRI order (the default graph, if not empty, first)."""
+    """The graphs to export, in IRI order (the default graph, if not empty, first).
+    A `graph` that is no IRI or not in the store is refused: it would export nothing."""
     import pyoxigraph
 
     if graph:
-        return [pyoxigraph.NamedNode(graph)]
+        from llmkg.errors import StoreError
+
+        named = sorted(g.value for g in store.named_graphs())
+        hint = f"its graphs: {', '.join(f'<{g}>' for g in named) or 'none'}"
+        try:
+            node = pyoxigraph.NamedNode(graph)
+        except ValueError:
+            raise StoreError(f"--graph must be an IRI, not '{graph[:60]}'", hint=hint) from None
+        if graph not in named:
+            raise StoreError(f"the store has no graph <{graph}>", hint=hint)
+        return [node]
     graphs = sorted(store.named_graphs(), key=lambda g: g.value)
     default = pyoxigraph.DefaultGraph()
     if next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
@@ -152,34 +163,39 @@ def _canonical(value):
     return value
 
 
+STDOUT = "-"  # as --output: standard output
+
+
 def export(*, store: Path | None = None, format: str | None = None, output: Path | None = None,
            graph: str | None = None) -> RdfFormat:
-    """Write the store as `format` to `output` (stdout when None). Returns the format used."""
+    """Write the store as `format` to `output` (stdout when None or "-"). Returns the format used.
+
+    A device or a pipe is written through; a symlink is followed and kept; a
+    regular file is replaced atomically (llmkg.files.write_output).
+    """
     from llmkg.errors import FormatError
     from llmkg.store import open_store
 
+    to_stdout = output is None or str(output) == STDOUT
     if format:
         fmt = by_name(format)
-    elif output:
+    elif not to_stdout:
         fmt = guess(output)
     else:
         raise FormatError("no format given for standard output", hint="pass --format")
     data = serialize(open_store(store), fmt, graph=graph)
-    if output is None:
+    if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return fmt
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix == ".gz":
         buffer = io.BytesIO()
         # mtime=0 and no file name: the same data gives the same bytes
         with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as gz:
             gz.write(data)
         data = buffer.getvalue()
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    _write(output, data)
     return fmt
 
 
@@ -190,6 +206,18 @@ def void_path(dump: Path) -> Path:
     return dump.with_name(dump.name + ".void.ttl")
 
 
+def _write(path: Path, data: bytes) -> None:
+    from llmkg.errors import OutputError
+    from llmkg.files import write_output
+
+    try:
+        write_output(path, data)
+    except OSError as exc:
+        other = f" {exc.filename}" if exc.filename and str(exc.filename) != str(path) else ""
+        raise OutputError(f"cannot write{other}: {exc.strerror or exc}", file=str(path),
+                          hint="check the path, its folder's rights and the free space") from None
+
+
 def write_void(*, store: Path | None = None, dumps: list[Path]) -> Path:
     """Write a VoID description of the store beside the first dump (`<dump>.void.ttl`)."""
     from llmkg.store import open_store
@@ -197,5 +225,5 @@ def write_void(*, store: Path | None = None, dumps: list[Path]) -> Path:
 
     target = void_path(dumps[0])
     text = void_description(open_store(store), dumps=[Path(d) for d in dumps])
-    target.write_text(text if isinstance(text, str) else text.decode("utf-8"), encoding="utf-8")
+    _write(target, text.encode("utf-8") if isinstance(text, str) else text)
     return target

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from llmkg import vocab as V
-from llmkg.query.endpoint import AuthScheme, client, select, send
+from llmkg.query.endpoint import select
+from llmkg.remote import AuthScheme, Budget, client, secrets_of, send
 from llmkg.errors import EndpointError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,11 +124,13 @@ class LoadReport:
 def load(store: Any, *, endpoint: str, graph: str | None = None, replace: bool = False,
          user: str | None = None, password: str | None = None, auth: AuthScheme = "auto",
          query_endpoint: str | None = None, chunk_triples: int = 50_000,
-         progress: Progress | None = None, http: "httpx.Client | None" = None) -> LoadReport:
+         progress: Progress | None = None, http: "httpx.Client | None" = None,
+         timeout: float | None = None) -> LoadReport:
     """Upload the store (a directory or an open pyoxigraph.Store) to the GSP
-    `endpoint`, then verify by counting. Raises EndpointError on HTTP
-    failures and refused connections (exit code 2), and on count mismatches
-    (exit code 1; the error carries the LoadReport as `.report`)."""
+    `endpoint`, then verify by counting, all within `timeout` seconds (None: no
+    deadline). Raises EndpointError on HTTP failures, refused connections, a
+    passed deadline or an oversized response (exit code 2), and on count
+    mismatches (exit code 1; the error carries the LoadReport as `.report`)."""
     if chunk_triples < 1:
         raise EndpointError(f"chunk size must be positive, not {chunk_triples}")
     if graph is not None and graph != DEFAULT:
@@ -142,6 +145,7 @@ def load(store: Any, *, endpoint: str, graph: str | None = None, replace: bool =
         plan += [(g, (), []) for g in LLMKG_GRAPHS if g not in present]
     total = sum(len(triples) for _, _, triples in plan)
     counter = query_endpoint or derive_query_endpoint(endpoint)
+    budget = Budget(timeout, secrets=secrets_of(user, password, endpoint))
     own = http is None
     http = http or client(user=user, password=password, auth=auth)
     results: list[GraphLoad] = []
@@ -150,25 +154,25 @@ def load(store: Any, *, endpoint: str, graph: str | None = None, replace: bool =
         started = time.perf_counter()
         befores: dict[str | None, int | None] = {}
         for target, _, _ in plan:
-            befores[target] = None if replace else _count(http, endpoint, counter, target)
+            befores[target] = None if replace else _count(http, endpoint, counter, target, budget)
         uploads = []
         for target, sources, triples in plan:
             chunks = 0
             for i, chunk in enumerate(_chunks(triples, chunk_triples)):
                 method = "PUT" if replace and i == 0 else "POST"
-                _send_chunk(http, method, endpoint, target, chunk, done, total)
+                _send_chunk(http, method, endpoint, target, chunk, done, total, budget)
                 chunks += 1
                 done += len(chunk)
                 if progress:
                     progress(done, total)
             if replace and not triples:
                 send(http, "DELETE", gsp_url(endpoint, target), what="empty the target graph",
-                     ok=(200, 204, 404))
+                     ok=(200, 204, 404), budget=budget)
             uploads.append((target, sources, len(triples), chunks))
         upload_s = time.perf_counter() - started
         started = time.perf_counter()
         for target, sources, sent, chunks in uploads:
-            after = _count(http, endpoint, counter, target)
+            after = _count(http, endpoint, counter, target, budget)
             results.append(GraphLoad(target, sources, sent, befores[target], after, chunks))
         verify_s = time.perf_counter() - started
     finally:
@@ -268,13 +272,13 @@ def gsp_url(endpoint: str, target: str | None) -> str:
 
 
 def _send_chunk(http, method: str, endpoint: str, target: str | None, chunk: list,
-                done: int, total: int) -> None:
+                done: int, total: int, budget: Budget) -> None:
     import pyoxigraph as ox
 
     body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
     where = f"<{target}>" if target else "the default graph"
     try:
-        send(http, method, gsp_url(endpoint, target), content=body,
+        send(http, method, gsp_url(endpoint, target), content=body, budget=budget,
              what=f"upload triples {done + 1}-{done + len(chunk)} of {total} into {where}",
              headers={"Content-Type": "application/n-triples"})
     except EndpointError as exc:
@@ -302,20 +306,20 @@ def derive_query_endpoint(endpoint: str) -> str | None:
     return None
 
 
-def _count(http, endpoint: str, query_endpoint: str | None, target: str | None) -> int:
+def _count(http, endpoint: str, query_endpoint: str | None, target: str | None, budget: Budget) -> int:
     """Triples in `target` on the server."""
     # The default graph is fetched, not queried: on a server that queries
     # the union of its graphs by default, a COUNT would count them all.
     if query_endpoint is not None and target is not None:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{target}> {{ ?s ?p ?o }} }}"
-        _, rows = select(query_endpoint, query, http=http)
+        _, rows = select(query_endpoint, query, http=http, budget=budget)
         try:
             return int(rows[0][0].value)
         except (IndexError, AttributeError, TypeError, ValueError) as exc:
             raise EndpointError(f"{query_endpoint} did not return a triple count") from exc
     import pyoxigraph as ox
 
-    response = send(http, "GET", gsp_url(endpoint, target), what="fetch the graph to count it",
+    response = send(http, "GET", gsp_url(endpoint, target), what="fetch the graph to count it", budget=budget,
                     ok=(200, 404), headers={"Accept": "application/n-triples"})
     if response.status_code == 404:
         return 0

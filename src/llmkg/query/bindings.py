@@ -38,6 +38,16 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _FORMS = {"select", "construct", "describe", "ask"}
 
 
+def keyword_offset(text: str, keyword: str) -> int | None:
+    """Offset of the first `keyword` (any case) used as a SPARQL keyword: not inside a
+    string, a comment or an IRI, and not part of a variable or prefixed name."""
+    wanted = keyword.lower()
+    for token in _TOKENS.finditer(text):
+        if token.lastgroup == "word" and token.group().lower() == wanted and text[token.end():token.end() + 1] != ":":
+            return token.start()
+    return None
+
+
 def _outer_group_start(text: str) -> int:
     """Index of the `{` opening the outermost WHERE group of a query."""
     depth = 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from llmkg import vocab as V
-from llmkg.errors import QueryError
+from llmkg.errors import QueryError, printable
 
 ROW_FORMATS = ("table", "csv", "tsv", "json")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
@@ -137,15 +137,16 @@ def compact(iri: str) -> str:
 
 
 def _cell(term) -> tuple[str, bool]:
-    """The text of a table cell and whether it is a number."""
+    """The text of a table cell and whether it is a number; control characters (a
+    hostile endpoint's terminal escapes, a newline) are written as escapes."""
     if term is None:
         return "", False
     kind = type(term).__name__
     if kind == "NamedNode":
-        return compact(term.value), False
+        return printable(compact(term.value)), False
     if kind == "Literal" and term.datatype.value in _NUMERIC:
-        return group_digits(term.value), True
-    return term.value, False
+        return printable(group_digits(term.value)), True
+    return printable(term.value), False
 
 
 def group_digits(lexical: str) -> str:
@@ -161,7 +162,7 @@ def table(result: QueryResult, *, width: int | None = None) -> str:
     """Aligned columns, numbers to the right; the widest columns are clipped (…)
     until a line fits `width`."""
     cells = [[_cell(t) for t in row] for row in result.rows]
-    names = result.variables
+    names = [printable(v) for v in result.variables]
     numeric = [bool(cells) and all(c[i][1] or not c[i][0] for c in cells) and any(c[i][1] for c in cells)
                for i in range(len(names))]
     widths = [max([len(v)] + [len(r[i][0]) for r in cells]) for i, v in enumerate(names)]

@@ -132,8 +132,19 @@ def load_saved(ref: str, *, queries=()) -> SavedQuery:
     raise QueryError(f"unknown query '{ref}'", hint=hint + "Run `llmkg queries` to list them")
 
 
+# Lexical forms of the typed parameters, ASCII digits only (str.isdigit and int() also take
+# other scripts' digits, Decimal takes NaN and Infinity): a value of another form is refused,
+# not bound to a term that silently matches nothing.
+_LEXICAL = {
+    "integer": r"[+-]?[0-9]+",
+    "year": r"[0-9]{4}",
+    "decimal": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)",
+    "date": r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?",
+}
+
+
 def to_term(param: Param, value: str, *, where: str):
-    """The RDF term for a parameter value of the declared type."""
+    """The RDF term for a parameter value of the declared type; QueryError if it is not one."""
     from pyoxigraph import Literal, NamedNode
 
     def typed(lexical: str, datatype: str):
@@ -146,24 +157,28 @@ def to_term(param: Param, value: str, *, where: str):
             from llmkg.keys import name_key
 
             return Literal(name_key(value))
+        lexical = value.strip()
+        if param.type == "iri":
+            return NamedNode(lexical)
+        if not re.fullmatch(_LEXICAL[param.type], lexical):
+            raise ValueError
         if param.type in ("integer", "year"):
-            return typed(str(int(value)), "integer")
+            return typed(str(int(lexical)), "integer")
         if param.type == "decimal":
             from decimal import Decimal
 
-            return typed(str(Decimal(value)), "decimal")
-        if param.type == "date":
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-                return typed(value, "date")
-            if re.fullmatch(r"\d{4}-\d\d", value):
-                return typed(value, "gYearMonth")
-            if re.fullmatch(r"\d{4}", value):
-                return typed(value, "gYear")
-            raise ValueError
-        return NamedNode(value)
+            return typed(str(Decimal(lexical)), "decimal")
+        if len(lexical) == 10:  # a day that exists: not 2023-02-29
+            import datetime
+
+            datetime.date.fromisoformat(lexical)
+            return typed(lexical, "date")
+        return typed(lexical, "gYearMonth" if len(lexical) == 7 else "gYear")
     except (ValueError, ArithmeticError):
+        from llmkg.errors import clip
+
         article = "an" if param.type[0] in "aeiou" else "a"
-        raise QueryError(f"parameter '{param.name}' needs {article} {param.type}, got '{value}'",
+        raise QueryError(f"parameter '{param.name}' needs {article} {param.type}, got '{clip(value)}'",
                          file=where) from None
 
 
@@ -196,13 +211,16 @@ def bound_text(saved: SavedQuery, values: dict[str, str]) -> str:
 
 def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         params: dict[str, str] | None = None, user: str | None = None,
-        password: str | None = None, queries=()) -> QueryResult:
+        password: str | None = None, queries=(), allow_service: bool = False,
+        timeout: float | None = None) -> QueryResult:
     """Run a query (a SavedQuery, or a saved query's name or path) on the
     embedded store, or on a remote SPARQL endpoint.
 
     `store` is a store directory (default: the default store) or a
     pyoxigraph.Store already open, for callers that run many queries;
     `queries` are folders of saved queries searched before the shipped ones.
+    A query that calls a remote SERVICE is refused unless `allow_service`;
+    `timeout` seconds bound a query on an endpoint or one that calls a service.
     """
     saved = query if isinstance(query, SavedQuery) else load_saved(query, queries=queries)
     from llmkg.query.bindings import UPDATE_WORDS, query_form
@@ -212,18 +230,25 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
         raise QueryError("updates are not allowed", file=saved.where,
                          hint="run a SELECT, ASK, CONSTRUCT or DESCRIBE query; change the store with `llmkg build`")
     terms = bind(saved, params or {})
+    service_line = _service_line(saved.text)
+    if service_line and not allow_service:
+        raise QueryError("the query calls a remote service (SERVICE)", file=saved.where, line=service_line,
+                         hint="federated queries are off: pass --allow-service to let it send requests "
+                              "(bounded by --timeout)")
     names = {p.name: (params or {}).get(p.name, p.default) for p in saved.params if p.type == "name"}
     if endpoint:
         from llmkg.query.endpoint import ask, query as remote
+        from llmkg.remote import Budget
 
-        result = remote(endpoint, saved.text, bindings=terms, user=user, password=password)
-        result.unmatched = [(n, v) for n, v in names.items()
-                            if not ask(endpoint, _NAMED, bindings={"key": terms[n]}, user=user, password=password)]
+        budget = Budget(timeout)
+        result = remote(endpoint, saved.text, bindings=terms, user=user, password=password, budget=budget)
+        result.unmatched = [(n, v) for n, v in names.items() if not ask(
+            endpoint, _NAMED, bindings={"key": terms[n]}, user=user, password=password, budget=budget)]
         return result
     from llmkg.store import open_store
 
     db = store if hasattr(store, "query") else open_store(store)
-    result = _run_embedded(db, saved, terms)
+    result = _run_embedded(db, saved, terms, timeout if service_line else None)
     if names:
         from pyoxigraph import Variable
 
@@ -236,9 +261,9 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
 _NAMED = f"ASK {{ ?entity <{V.LLMKG}nameKey> ?key }}"
 
 
-def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
-    from pyoxigraph import QueryBoolean, QuerySolutions
-
+def _run_embedded(db, saved: SavedQuery, terms: dict, federated: float | None = None) -> QueryResult:
+    """The query's answer from the store; `federated`: it calls services, and may take
+    that many seconds (None: it calls none)."""
     # Bound in the text, not as substitutions: Oxigraph then plans from the
     # parameters (a name look-up is an index hit, not a scan; llmkg/query/bindings.py).
     text, bind_error = saved.text, None
@@ -250,7 +275,7 @@ def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
         except QueryError as exc:
             bind_error = exc  # malformed: Oxigraph says where, below
     try:
-        answer = db.query(text, use_default_graph_as_union=True)
+        result = _federated(db, text, saved, federated) if federated else _answer(db, text, saved)
     except SyntaxError as exc:
         message = _one_line(exc)
         at = re.search(r"at (\d+):(\d+)", message)
@@ -259,6 +284,13 @@ def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
                          line=int(at.group(1)) if at else None, hint="fix the query text") from None
     if bind_error:
         raise bind_error
+    return result
+
+
+def _answer(db, text: str, saved: SavedQuery) -> QueryResult:
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    answer = db.query(text, use_default_graph_as_union=True)
     if isinstance(answer, QuerySolutions):
         variables = [v.value for v in answer.variables]
         return QueryResult(variables, [tuple(solution) for solution in answer])  # None if unbound
@@ -267,6 +299,47 @@ def _run_embedded(db, saved: SavedQuery, terms: dict) -> QueryResult:
     from llmkg.query.bindings import query_form
 
     return QueryResult([], [], form=query_form(saved.text) or "construct", triples=list(answer))
+
+
+def _service_line(text: str) -> int | None:
+    """The line of the query's first SERVICE call, if any (not in a string, comment or IRI)."""
+    if "service" not in text.lower():
+        return None
+    from llmkg.query.bindings import keyword_offset
+
+    at = keyword_offset(text, "service")
+    return None if at is None else text.count("\n", 0, at) + 1
+
+
+def _federated(db, text: str, saved: SavedQuery, timeout: float) -> QueryResult:
+    """Run a query that calls remote services, within `timeout` seconds: Oxigraph's own
+    HTTP requests have no time limit, so the query runs in a thread that is left behind
+    (a daemon, ended with the process) when it takes too long."""
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = _answer(db, text, saved)
+        except BaseException as exc:  # handed to the caller's thread without its frames:
+            outcome["error"] = exc.with_traceback(None)  # pyoxigraph's results may not leave this one
+
+    worker = threading.Thread(target=work, name="llmkg-federated-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryError(f"the federated query did not finish within {timeout:g} s", file=saved.where,
+                         hint="raise --timeout, or check the services it calls")
+    error = outcome.get("error")
+    if isinstance(error, (OSError, RuntimeError)):
+        from llmkg.errors import redact_userinfo
+
+        raise QueryError(f"a service the query calls failed: {redact_userinfo(_one_line(error))[:300]}",
+                         file=saved.where, hint="check the SERVICE endpoints it names")
+    if error is not None:
+        raise error
+    return outcome["result"]
 
 
 def _one_line(exc: Exception) -> str:

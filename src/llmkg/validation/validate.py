@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from llmkg import vocab
-from llmkg.errors import FormatError, LlmkgError, StoreError
+from llmkg.errors import FormatError, LlmkgError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
@@ -150,16 +150,10 @@ def validate_store(path: Path, *, shapes: Path | None = None, today: datetime.da
     add the build date) and reads provenance from the store."""
     import pyoxigraph
 
+    from llmkg.store import open_store
+
     _check_engine(engine)
-    path = Path(path)
-    if not path.is_dir():
-        raise StoreError("no store at this path", file=str(path),
-                         hint="run `llmkg build` first or pass --store DIR")
-    try:
-        store = pyoxigraph.Store.read_only(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store read-only: {exc}", file=str(path),
-                         hint="check the directory is an llmkg store") from exc
+    store = open_store(Path(path))
     if engine == "pyshacl":
         return validate_quads(store.quads_for_pattern(None, None, None, None), shapes=shapes,
                               today=today, engine=engine)
