@@ -77,3 +77,15 @@ def test_broken_ontology_is_a_docs_error(tmp_path: Path) -> None:
     with pytest.raises(DocsError, match="cannot be parsed") as caught:
         write_docs(tmp_path / "out", ontology=bad)
     assert caught.value.file == str(bad)
+
+
+def test_docs_never_replace_a_page_llmkg_did_not_write(tmp_path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>my own page</p>\n", encoding="utf-8")
+    with pytest.raises(DocsError, match="did not write"):
+        write_docs(folder)
+    assert (folder / "index.html").read_text(encoding="utf-8") == "<p>my own page</p>\n"
+    ours = tmp_path / "ours"
+    first = write_docs(ours).read_text(encoding="utf-8")
+    assert write_docs(ours).read_text(encoding="utf-8") == first  # its own page it may write again

@@ -22,6 +22,17 @@ class DocsError(LlmkgError):
     """The ontology documentation could not be made."""
 
 
+def _ours(page: Path) -> bool:
+    """Is this the page `write_docs` wrote (pyLODE's rendering of the llmkg ontology)?"""
+    from llmkg.files import MIB, read_at_most
+
+    try:
+        head = read_at_most(page, 64 * MIB) or b""
+    except OSError:
+        return False
+    return b"pyLODE" in head and vocab.LLMKG.encode() in head
+
+
 def write_docs(output_dir: Path, *, ontology: Path | None = None) -> Path:
     """Write `<output_dir>/index.html` documenting `ontology` (default: the
     bundled llmkg.ttl); return the page's path."""
@@ -47,9 +58,12 @@ def write_docs(output_dir: Path, *, ontology: Path | None = None) -> Path:
                         hint="check the ontology's title, labels and comments") from exc
 
     output_dir = Path(output_dir)
+    page = output_dir / "index.html"
+    if page.exists() and not _ours(page):
+        raise DocsError("a page that llmkg did not write is in the way", file=str(page),
+                        hint="pass --output with a new or empty folder, or one llmkg docs wrote before")
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        page = output_dir / "index.html"
         page.write_text(html if html.endswith("\n") else html + "\n", encoding="utf-8")
     except OSError as exc:
         raise DocsError(f"cannot write the documentation: {exc.strerror}",
