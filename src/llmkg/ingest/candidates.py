@@ -46,6 +46,7 @@ def read_candidates(ex, index: int, item: Item) -> list:
             listed = _named_in_resource(names[0].label, seg, desc_at - start)
             if not listed:
                 ex.out.resources += 1
+                ex._architectures_named(item, start, end)
                 _makers_named(ex, item, seg, start, org_in_title)
                 continue
             names, title_link, org_in_title = listed, None, None
@@ -116,6 +117,7 @@ def decide(ex, candidates: list) -> None:
             ex._record("organization", c.names[0].label, c.item.line_at(c.start), aliases=list(c.names[0].aliases))
         else:
             ex.out.resources += 1
+        ex._architectures_named(c.item, c.start, c.end)  # "Drag Your GAN": named, though no model's
         _papers_named_after_models(ex, c, ctx)
         for mention in c.mentions:  # "... GPT-4 Turbo with 128K context, Assistants API ..."
             named = N.Name(mention.name, start=mention.start, end=mention.end)
@@ -184,6 +186,7 @@ def _unnamed(ex, item: Item, seg: str, start: int, links: list[Link]) -> None:
     models, an entry the ingester could not read (reported)."""
     if not (any(F.is_web_url(lk.url) for lk in links) or F.find_dates(seg)):
         return
+    ex._architectures_named(item, start, start + len(seg))
     ctx = ex._context(item)
     if any(F.arxiv_id(lk.url) for lk in links) or not (ctx.org or ctx.model_list):
         ex.out.resources += 1

@@ -98,8 +98,8 @@ class _Extractor:
             if _table_of_contents(item):
                 continue  # in-page anchor links: never entities
             self._papers(item.text, item.links, item)
-            self._architectures_named(item)
             if item.kind != "item":
+                self._architectures_named(item)
                 continue
             if self._group(index, item):
                 continue
@@ -260,10 +260,11 @@ class _Extractor:
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
 
-    def _architectures_named(self, item: Item) -> None:
-        """An architecture the catalog names anywhere is an Architecture ("Drag Your GAN")."""
-        for arch, at in self.lex.architectures_in(item.text):
-            self._record("architecture", arch.name, item.line_at(at))
+    def _architectures_named(self, item: Item, start: int = 0, end: int | None = None) -> None:
+        """An architecture the catalog names anywhere is an Architecture ("Drag Your GAN"),
+        also where no model of it is (a model's entry says it with hasArchitecture)."""
+        for arch, at in self.lex.architectures_in(item.text[start:end]):
+            self._record("architecture", arch.name, item.line_at(start + at))
 
     # -- candidates ------------------------------------------------------------------
     def _segments(self, item: Item) -> list[tuple[int, int]]:
