@@ -265,7 +265,7 @@ def test_non_loopback_host_warns_and_a_taken_port_is_one_line(tmp_path, served_s
 
 
 def test_is_loopback():
-    from llmkg.publish.serve import is_loopback
+    from llmkg.publish.serve.server import is_loopback
 
     assert all(map(is_loopback, ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"]))
     assert not any(map(is_loopback, ["0.0.0.0", "::", "192.168.1.2", "example.org"]))

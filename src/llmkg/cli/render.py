@@ -128,7 +128,7 @@ def history_summary(report, *, quiet: bool = False) -> str:
 
 def violations(validation) -> str:
     """The violations of a validation report as `llmkg validate` shows them (no warnings or infos)."""
-    from llmkg.validation.validate import ValidationReport
+    from llmkg.validation.report import ValidationReport
 
     return ValidationReport([r for r in validation.results if r.severity == "Violation"]).render("text").rstrip()
 

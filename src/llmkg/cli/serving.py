@@ -24,8 +24,8 @@ def serve(
 ) -> None:
     """Serve the store read-only: SPARQL endpoint, Linked Data pages, query UI, pictures."""
     from llmkg.errors import LlmkgError
-    from llmkg.publish.serve import Limits, is_loopback
-    from llmkg.publish.serve import serve as run_server
+    from llmkg.publish.serve.server import Limits, is_loopback
+    from llmkg.publish.serve.server import serve as run_server
 
     if timeout <= 0 or max_rows < 1 or workers < 1:
         raise LlmkgError("--timeout, --max-rows and --workers must be positive")

@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 
 from llmkg import vocab as V
 from llmkg.errors import FormatError
-from llmkg.history.snapshot import Snapshot, Source, term_of
+from llmkg.history.snapshot import ADDED_GRAPH, REMOVED_GRAPH, TYPE as _TYPE, Snapshot, Source, term_of  # noqa: F401
 
 FORMATS = ("text", "json", "nquads")
-ADDED_GRAPH = V.GRAPH + "added"
-REMOVED_GRAPH = V.GRAPH + "removed"
-_TYPE = f"<{V.RDF}type>"
 _LABEL = f"<{V.RDFS}label>"
 _LEFT_OUT = {f"<{V.LLMKG}nameKey>", f"<{V.LLMKG}fromCatalog>"}
 _CATALOG = f"<{V.LLMKG}Catalog>"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmkg.history.snapshot import Snapshot, Source, term_of
+from llmkg.history.snapshot import ADDED_GRAPH, REMOVED_GRAPH, TYPE as _TYPE, Snapshot, Source, term_of
 
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
 TEXT_WIDTH = 110  # catalog lines are clipped to this in text output
@@ -98,7 +98,6 @@ def json(diff) -> str:
 
 
 def nquads(diff) -> str:
-    from llmkg.history.diff import ADDED_GRAPH, REMOVED_GRAPH, _TYPE
 
     types = {"added": _types(diff.new), "removed": _types(diff.old)}
     lines = set()
@@ -113,7 +112,6 @@ def nquads(diff) -> str:
 
 
 def _types(snapshot: Snapshot) -> dict[str, list[str]]:
-    from llmkg.history.diff import _TYPE
 
     out: dict[str, list[str]] = {}
     for s, p, o in snapshot.facts:

@@ -29,6 +29,11 @@ _LINE_NUMBER = f"<{V.LLMKG}lineNumber>"
 _IN_CATALOG = f"<{V.LLMKG}inCatalog>"
 _LABEL = f"<{V.RDFS}label>"
 
+# The graphs `llmkg diff --format nquads` writes what was added and removed into.
+ADDED_GRAPH = V.GRAPH + "added"
+REMOVED_GRAPH = V.GRAPH + "removed"
+TYPE = f"<{V.RDF}type>"
+
 
 @dataclass
 class Snapshot:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from llmkg.ingest import evidence as E
 from llmkg.ingest import facts as F
@@ -23,9 +24,38 @@ from llmkg.ingest.records import Problem
 from llmkg.keys import key
 
 
-def read_candidates(ex, index: int, item: Item) -> list:
-    from llmkg.ingest.extract import Candidate
+@dataclass
+class Context:
+    section: str | None  # innermost heading text
+    org: str | None
+    topic: str | None
+    products: bool  # the maker's heading lists products ("OpenAI Products")
+    model_list: bool  # a heading or group label says its entries are models
+    org_list: bool = False  # a heading says its entries are makers ("Model Providers")
 
+
+@dataclass
+class Candidate:
+    """An entry segment that names something, waiting for its verdict."""
+
+    index: int  # the item's index
+    item: Item
+    start: int  # the segment's span in the item's text
+    end: int
+    links: list[Link]
+    names: list[N.Name]
+    title_link: Link | None
+    desc_at: int  # where the description starts (item text offset)
+    org_in_title: str | None
+    own: E.Evidence  # what the entry says about itself
+    mentions: list  # other models its prose introduces (ingest/mentions.py)
+
+    @property
+    def seg(self) -> str:
+        return self.item.text[self.start:self.end]
+
+
+def read_candidates(ex, index: int, item: Item) -> list:
     out = []
     text = item.text
     if not text.strip():

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from llmkg.ingest import evidence as E
 from llmkg.ingest import facts as F
@@ -20,6 +19,7 @@ from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.ingest.lexicon import Lexicon, load_lexicon
 from llmkg.ingest.parse import Catalog, Chunk, Item, Link, parse_text
+from llmkg.ingest.candidates import Candidate, Context, decide, read_candidates
 from llmkg.ingest.records import Extraction, Problem, Record, Ref
 from llmkg.keys import key
 
@@ -48,37 +48,6 @@ def extract_chunk(chunk: Chunk) -> Extraction:
 # at most TITLE_AFTER_MAX characters: looked for to the end of the text, many links were quadratic
 _TITLE_AFTER = re.compile(r"\s*:\s*([^\[]+?)(?:\s*\[|$)")
 TITLE_AFTER_MAX = 1000
-
-
-@dataclass
-class _Context:
-    section: str | None  # innermost heading text
-    org: str | None
-    topic: str | None
-    products: bool  # the maker's heading lists products ("OpenAI Products")
-    model_list: bool  # a heading or group label says its entries are models
-    org_list: bool = False  # a heading says its entries are makers ("Model Providers")
-
-
-@dataclass
-class Candidate:
-    """An entry segment that names something, waiting for its verdict."""
-
-    index: int  # the item's index
-    item: Item
-    start: int  # the segment's span in the item's text
-    end: int
-    links: list[Link]
-    names: list[N.Name]
-    title_link: Link | None
-    desc_at: int  # where the description starts (item text offset)
-    org_in_title: str | None
-    own: E.Evidence  # what the entry says about itself
-    mentions: list  # other models its prose introduces (ingest/mentions.py)
-
-    @property
-    def seg(self) -> str:
-        return self.item.text[self.start:self.end]
 
 
 class _Extractor:
@@ -137,7 +106,7 @@ class _Extractor:
                     section.add("broader", Ref("section", stack[-1].text), heading.line)
             stack.append(heading)
 
-    def _context(self, item: Item) -> _Context:
+    def _context(self, item: Item) -> Context:
         section = item.headings[-1].text if item.headings else None
         org = topic = None
         products = model_list = False
@@ -165,7 +134,7 @@ class _Extractor:
             section = None  # the maker's own heading is no section
         org_list = bool(item.headings) and item.parent is None and E.lists_organizations(
             M.plain_label(item.headings[-1].text), self.lex)
-        return _Context(section, org, topic, products, model_list, org_list)
+        return Context(section, org, topic, products, model_list, org_list)
 
     def _group(self, index: int, item: Item) -> bool:
         """A bullet that heads nested entries and names no model itself."""
@@ -280,13 +249,9 @@ class _Extractor:
         return [(a, b) for a, b in zip(cuts, cuts[1:]) if item.text[a:b].strip()]
 
     def _candidates(self, index: int, item: Item) -> list[Candidate]:
-        from llmkg.ingest.candidates import read_candidates
-
         return read_candidates(self, index, item)
 
     def _decide(self, candidates: list[Candidate]) -> None:
-        from llmkg.ingest.candidates import decide
-
         decide(self, candidates)
 
     def _table(self, table) -> None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from llmkg.errors import CatalogError
+from llmkg.ingest.text import strip_symbols
 from llmkg.keys import key
 from llmkg.paths import shipped
 
@@ -121,8 +122,6 @@ class Lexicon:
 
 @lru_cache(maxsize=1 << 14)  # link texts recur: git, ref, emoji
 def _generic(text: str, generic_links: frozenset[str]) -> bool:
-    from llmkg.ingest.names import strip_symbols
-
     text = strip_symbols(text).strip().lower()  # "ref📑" is "ref"
     return text in generic_links or not re.search(r"[a-z0-9]", text)
 

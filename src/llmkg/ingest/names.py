@@ -8,11 +8,11 @@ models.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from llmkg.keys import key
 from llmkg.ingest.lexicon import Lexicon
+from llmkg.ingest.text import strip_symbols  # noqa: F401  (names use it, and offer it as N.strip_symbols)
 
 MAX_NAME_WORDS = 5
 # Lower-case words that may stand inside a model name ("Grok 3 mini Reasoning").
@@ -36,21 +36,6 @@ class Name:
     aliases: list[str] = field(default_factory=list)
     start: int = 0  # where the name's own text begins in the segment
     end: int = 0
-
-
-# Emoji and pictographs (So), their variation selectors and joiners (Mn/Me/Cf),
-# private-use and unassigned code points: badge text, never part of a name.
-_SYMBOL_CATEGORIES = {"So", "Cs", "Co", "Cn", "Cf"}
-_SYMBOL_MARKS = {"\ufe0e", "\ufe0f", "\u20e3"}
-
-
-def strip_symbols(text: str) -> str:
-    """'Command R+🤗' -> 'Command R+', 'Name 3✍️ Small' -> 'Name 3 Small' (spaces kept single)."""
-    if text.isascii():
-        return text
-    kept = "".join(ch for ch in text if ch not in _SYMBOL_MARKS
-                   and unicodedata.category(ch) not in _SYMBOL_CATEGORIES)
-    return re.sub(r"\s{2,}", " ", kept).strip() if kept != text else text
 
 
 def words(text: str) -> list[str]:

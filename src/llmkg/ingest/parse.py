@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmkg.errors import CatalogError
+from llmkg.ingest.text import plain_text
 
 
 @dataclass(frozen=True)
@@ -153,20 +154,6 @@ def parse_catalog(path: Path | str) -> Catalog:
     catalog = parse_text(text, path=path)
     catalog.repaired_lines = repaired
     return catalog
-
-
-# Unicode spaces, dashes and quotes as their ASCII selves, so that 'GPT‑4.1'
-# (a non-breaking hyphen), 'Qwen3 8B' (a narrow no-break space) and 'Google’s'
-# read and key like 'GPT-4.1', 'Qwen3 8B' and "Google's". One character for
-# one, so offsets and line numbers stay those of the file.
-_PLAIN = str.maketrans({**{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-                                          "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"},
-                        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"},
-                        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def plain_text(text: str) -> str:
-    return text.translate(_PLAIN)
 
 
 def parse_text(text: str, *, path: Path | str = "<text>", first_line: int = 1,

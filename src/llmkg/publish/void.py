@@ -123,9 +123,9 @@ def _statistics(store) -> dict:
     (entities,), = _rows(store, f"""
         SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {every}
           FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{V.ID}")) }}""")
-    classes = _rows(store, f"""
+    classes = _rows(store, """
         SELECT ?c (COUNT(DISTINCT ?s) AS ?n)
-        WHERE {{ {{ ?s a ?c }} UNION {{ GRAPH ?g {{ ?s a ?c }} }} FILTER(isIRI(?c)) }}
+        WHERE { { ?s a ?c } UNION { GRAPH ?g { ?s a ?c } } FILTER(isIRI(?c)) }
         GROUP BY ?c""")
     properties = _rows(store, f"SELECT ?p (COUNT(*) AS ?n) WHERE {every} GROUP BY ?p")
     graphs = _rows(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from llmkg import vocab
 from llmkg.errors import ShapesError
-from llmkg.validation.validate import (BUILD_DATE, BUILD_NODE, Result, ValidationReport, default_shapes,
+from llmkg.validation.report import (BUILD_DATE, BUILD_NODE, Result, ValidationReport, default_shapes,
                             merge_results)
 
 if TYPE_CHECKING:  # pragma: no cover

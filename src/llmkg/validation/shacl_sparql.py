@@ -123,7 +123,7 @@ def results(findings_: Iterator[Finding], provenance: pyoxigraph.Store) -> list:
     """llmkg.validation.validate.Result objects for `findings_`, with the focus label and
     the catalog lines read from the data and provenance graphs of
     `provenance` (the same lookups as validate._split, done per result)."""
-    from llmkg.validation.validate import Result, merge_results
+    from llmkg.validation.report import Result, merge_results
 
     prov = _Provenance(provenance)
     out = []
