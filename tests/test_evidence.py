@@ -125,6 +125,7 @@ def test_makers_in_prose_titles_and_statements() -> None:
     ("Gemma 3✍️ Small", ["Gemma 3 Small"]),
     ("o3-mini system card", ["o3-mini"]),
     ("Amazon Nova Foundation Models", ["Amazon Nova"]),
+    ("The Amazon Nova Family of Models", ["Amazon Nova"]),
 ])
 def test_names_in_titles(title, expected) -> None:
     names, _ = N.clean_title(title, LEX)

@@ -33,4 +33,4 @@ def test_gold_targets(tmp_path: Path, name, catalog, gold) -> None:
     low = [(s.name, round(s.precision, 3), round(s.recall, 3)) for s in held
            if s.precision < 0.97 or s.recall < 0.95]
     assert not low, f"below the targets on {name}: {low}\n{result.render('text')[:3000]}"
-    assert result.duplicate_count == 0
+    assert result.duplicate_count == 0 and not result.splits

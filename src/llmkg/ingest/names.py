@@ -90,11 +90,12 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if document and re.search(r"\d", title[:document.start()]):
         title = title[:document.start()]  # "o3-mini system card" is about o3-mini
     generic = _GENERIC_TAIL.search(title)
-    head = words(title[:generic.start()]) if generic else []
+    # "The Amazon Nova Family of Models" is Amazon Nova, not "The Amazon Nova"
+    head = [w for w in words(title[:generic.start()]) if w.lower() not in ("the", "a", "an")] if generic else []
     if head and all(w[:1].isupper() or re.search(r"\d", w) for w in head) and any(
             w.lower() not in lexicon.generic_name_words and not lexicon.organization(w) for w in head):
         aliases.append(title)  # "Amazon Nova Foundation Models" is Amazon Nova
-        title = title[:generic.start()]
+        title = " ".join(head)
     ws = words(title)
     for n in (2, 1):  # "Huggingface StarCoder": the organisation, then the name
         if len(ws) > n and lexicon.organization(" ".join(ws[:n])):
