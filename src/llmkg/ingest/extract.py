@@ -43,7 +43,6 @@ def extract_chunk(chunk: Chunk) -> Extraction:
             gc.enable()
 
 
-
 # the title a generic arXiv link ("[ref](...): Title [date]") gives its paper, read from
 # at most TITLE_AFTER_MAX characters: looked for to the end of the text, many links were quadratic
 _TITLE_AFTER = re.compile(r"\s*:\s*([^\[]+?)(?:\s*\[|$)")
@@ -178,23 +177,19 @@ class _Extractor:
             elif c.item.headings:
                 under_heading.setdefault(c.item.headings[-1].line, []).append(c)
         for index, maker in self.maybe_org.items():
+            item = self.cat.items[index]
             if _entries_are_models(maker.name, under_group.get(index, [])):
-                item = self.cat.items[index]
                 self._org_group(index, item, M.plain_label(item.text), maker.name)
             else:
-                self._topic_group(index, self.cat.items[index], M.plain_label(self.cat.items[index].text))
+                self._topic_group(index, item, M.plain_label(item.text))
         for line, maker in list(self.heading_maker.items()):
             if not maker.known:
                 if _entries_are_models(maker.name, under_heading.get(line, [])):
                     self.heading_maker[line] = M.Maker(maker.name, True, maker.products)
-                    self._record("organization", maker.name, line)
                 else:
                     del self.heading_maker[line]
-            elif maker.known and maker.products:
-                self._record("organization", maker.name, line)
         for line, maker in self.heading_maker.items():
-            if not maker.products and self.lex.organization(maker.name):
-                self._record("organization", maker.name, line)
+            self._record("organization", maker.name, line)
 
     # -- papers -----------------------------------------------------------------
     def _papers(self, text: str, links: tuple[Link, ...], item: Item | None, line: int = 0) -> None:
