@@ -109,7 +109,7 @@ def weigh(ex, candidates: list) -> list:
     for c in candidates:
         lists[_list_of(c.item)].append(c)
         if c.item.parent is not None:  # nested entries stand in their heading's list too
-            lists[("heading", c.item.headings[-1].line if c.item.headings else 0)].append(c)
+            lists[_heading_list(c.item)].append(c)
         contexts[id(c)] = ex._context(c.item)
 
     def around(c, share, own):
@@ -208,6 +208,10 @@ def _list_of(item: Item) -> tuple:
     (the top of a list of makers stands beside the makers' models)."""
     if item.parent is not None and item.depth > 1:
         return ("item", item.parent)
+    return _heading_list(item)
+
+
+def _heading_list(item: Item) -> tuple:
     return ("heading", item.headings[-1].line if item.headings else 0)
 
 
