@@ -235,15 +235,16 @@ class LlmkgServer:
     pid: int
     log: Path
 
-    def get(self, path: str, **kwargs):
+    def request(self, method: str, path: str, **kwargs):
         import httpx
 
-        return httpx.get(self.url + path, timeout=30, trust_env=False, **kwargs)
+        return httpx.request(method, self.url + path, timeout=30, trust_env=False, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs):
-        import httpx
-
-        return httpx.post(self.url + path, timeout=30, trust_env=False, **kwargs)
+        return self.request("POST", path, **kwargs)
 
 
 @contextlib.contextmanager

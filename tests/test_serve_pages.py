@@ -166,8 +166,8 @@ def test_entity_page_shows_first_and_last_seen_from_a_history_store(tmp_path, se
      "Error: request body over"),
     ({"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "Error: cannot read a query sent as"),
     ({"data": {"query": ["ASK {}", "ASK {}"]}}, 400, "Error: give exactly one query"),
-    ({"data": {"query": "ASK {}", "default-graph-uri": "https://example.org/g"}}, 400,
-     "Error: default-graph-uri and named-graph-uri are not supported"),
+    ({"data": {"query": "ASK {}", "default-graph-uri": "not an IRI"}}, 400,
+     "Error: default-graph-uri 'not an IRI' is not an IRI"),
 ])
 def test_bad_protocol_requests_are_one_line_4xx(llmkg_server, request_kwargs, status, message):
     response = llmkg_server.post("/sparql", **request_kwargs)

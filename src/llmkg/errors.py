@@ -26,6 +26,10 @@ class LlmkgError(Exception):
             return ""
         return f"{self.file}:{self.line}" if self.line else self.file
 
+    def __reduce__(self):
+        # whatever a subclass's __init__ takes: a query worker process sends its errors whole
+        return _restore, (type(self), self.args, self.__dict__)
+
     def __str__(self) -> str:
         text = self.message
         if self.where:
@@ -111,3 +115,10 @@ class HistoryError(LlmkgError):
 
 class FetchError(LlmkgError):
     """A catalog URL cannot be fetched (offline, refused, too large, too slow)."""
+
+
+def _restore(cls, args, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error

@@ -19,8 +19,14 @@ def serve(
                                                           "exposes the store without authentication)."),
     port: int = typer.Option(7878, "--port", help="Port to listen on."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may take."),
-    max_rows: int = typer.Option(10_000, "--max-rows", help="Result rows (or triples) sent at most."),
-    workers: int = typer.Option(4, "--workers", help="Queries evaluated at once."),
+    max_rows: int = typer.Option(10_000, "--max-rows", help="Result rows (or triples) sent at most: a longer "
+                                 "result is cut, and says so (Llmkg-Limit header, SPARQL JSON/XML head)."),
+    workers: int = typer.Option(16, "--workers", help="Queries evaluated at once (one process each)."),
+    cors: bool = typer.Option(True, "--cors/--no-cors", help="Let web pages of any origin query the endpoint."),
+    allow_host: list[str] = typer.Option(None, "--allow-host", help="Another Host name to answer (repeatable); "
+                                         "by default only the bound address's own names.", show_default=False),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="The public URL the server is reached at "
+                                           "(where https://w3id.org/llmkg/ redirects), e.g. https://kg.example.org/."),
 ) -> None:
     """Serve the store read-only: SPARQL endpoint, Linked Data pages, query UI, pictures."""
     from llmkg.errors import LlmkgError
@@ -36,8 +42,14 @@ def serve(
     def ready(url: str) -> None:
         typer.echo(f"llmkg serve: {url} (SPARQL at {url}sparql; read-only; Ctrl-C to stop)")
 
-    run_server(store=store, host=host, port=port, ready=ready,
-               limits=Limits(timeout=timeout, max_rows=max_rows, workers=workers))
+    if base_url is not None:
+        from urllib.parse import urlsplit
+
+        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).hostname:
+            raise LlmkgError(f"--base-url '{base_url}' is not an http(s) URL", hint="pass e.g. https://kg.example.org/")
+        base_url = base_url.rstrip("/") + "/"
+    run_server(store=store, host=host, port=port, ready=ready, cors=cors, allow_hosts=allow_host or [],
+               base_url=base_url, limits=Limits(timeout=timeout, max_rows=max_rows, workers=workers))
 
 
 @app.command()

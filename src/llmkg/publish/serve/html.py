@@ -69,13 +69,9 @@ def page(template: str, *, status: int = 200, headers: dict | None = None, **con
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-def wants_html(request, offers, aliases: dict[str, str]) -> bool:
-    """True if a client prefers text/html to the data formats `offers` (a browser)."""
-    from llmkg.publish.serve.results import Offer, negotiate
+def wants_html(request, offers) -> bool:
+    """True if text/html is the best match of the client's Accept, better than
+    every data format in `offers` (a browser's)."""
+    from llmkg.publish.serve.results import prefers_html
 
-    accept = request.headers.get("accept", "")
-    if "html" not in accept:
-        return False
-    chosen = negotiate(accept, (Offer("html", "text/html"),) + tuple(offers),
-                       {"application/xhtml+xml": "html", **aliases})
-    return chosen is not None and chosen.name == "html"
+    return prefers_html(request.headers.get("accept"), tuple(offers))

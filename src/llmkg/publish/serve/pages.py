@@ -16,7 +16,7 @@ from llmkg.errors import LlmkgError, QueryError
 from llmkg.publish.serve import entity as E
 from llmkg.publish.serve import results as R
 from llmkg.publish.serve.html import local_path, page, short, wants_html
-from llmkg.publish.serve.sparql import ProtocolError, respond, run_saved, saved_params, saved_query
+from llmkg.publish.serve.sparql import ProtocolError, answer_saved, run_saved, saved_params, saved_query
 
 SEARCH = """PREFIX llmkg: <https://w3id.org/llmkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -45,8 +45,8 @@ async def saved(request: Request) -> Response:
     clients the SPARQL results (Accept or format=csv|tsv|json|xml)."""
     query = saved_query(request, request.path_params["name"])
     values = saved_params(request, query)
-    if request.query_params.get("format") or not wants_html(request, R.SOLUTION_OFFERS, R.SOLUTION_ALIASES):
-        return respond(await run_saved(request, query, values), request)
+    if request.query_params.get("format") or not wants_html(request, R.SOLUTION_OFFERS):
+        return await answer_saved(request, query, values)
     error, outcome = None, None
     if "run" in request.query_params or values or not query.params:
         try:
@@ -70,17 +70,13 @@ async def resource(request: Request) -> Response:
     except ValueError:
         raise ProtocolError("not a resource IRI", status=404) from None
     wanted = request.query_params.get("format")
-    if wanted or not wants_html(request, R.GRAPH_OFFERS, R.GRAPH_ALIASES):
-        offer = R.negotiate(request.headers.get("accept"), R.GRAPH_OFFERS, R.GRAPH_ALIASES, wanted=wanted)
-        if offer is None:
-            raise ProtocolError("cannot answer in any format the request accepts", status=406,
-                                hint="accept text/html, text/turtle, application/n-triples or "
-                                     "application/ld+json")
+    if wanted or not wants_html(request, R.GRAPH_OFFERS):
+        offer = R.negotiate(request.headers.get("accept"), R.GRAPH_OFFERS, wanted=wanted)
         found = await engine.call(E.exists, iri)
         if not found:
             raise ProtocolError(f"no resource <{iri}> in this graph", status=404)
         triples = await engine.call(E.triples, iri)
-        return Response(R.graph_body(triples, offer), media_type=offer.media_type, headers={"Vary": "Accept"})
+        return Response(R.graph_body(triples, offer.name), media_type=R.media_type(offer), headers={"Vary": "Accept"})
     described = await engine.call(E.describe, iri)
     if described is None:
         return page("error.html", status=404, title="Not found",
@@ -160,7 +156,7 @@ async def picture(request: Request) -> Response:
         raise
     except LlmkgError as exc:
         error = f"{exc}"
-    if request.query_params.get("format") == "json" or not wants_html(request, (R.Offer("json", "application/json"),), {}):
+    if request.query_params.get("format") == "json" or not wants_html(request, (R.Offer("json", "application/json"),)):
         if error:
             raise ProtocolError(error, status=404)
         return JSONResponse(spec)

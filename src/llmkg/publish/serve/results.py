@@ -1,135 +1,183 @@
-"""Query results as HTTP bodies: content negotiation and the SPARQL result
-formats (JSON, XML, CSV, TSV) and RDF formats (Turtle, N-Triples, JSON-LD).
+"""Query results as HTTP bodies: content negotiation and the formats.
+
+Accept headers are parsed by werkzeug (q-values, `*/*`, `type/*`); an offer
+takes the q-value of the most specific range that names it, so `q=0` on a
+type excludes it even when `*/*` follows. Every body is written by
+pyoxigraph's own serialisers: SPARQL results (JSON, XML, CSV, TSV) by
+`QuerySolutions.serialize` / `QueryBoolean.serialize`, graphs (Turtle,
+N-Triples, N-Quads, TriG, RDF/XML, JSON-LD, N3) by `pyoxigraph.serialize`.
 
 A result cut short by the row cap or the time limit says so in the
-`Llmkg-Limit` header and, in SPARQL JSON, in `head.limit` (the UI shows it).
+`Llmkg-Limit` header and inside the results clients read: SPARQL JSON
+`head.limit` (the message) and `head.link`, SPARQL XML `<link href>` in
+`<head>` (a `urn:llmkg:limit:` URI carrying the message).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from urllib.parse import quote
 
-from llmkg import vocab as V
-from llmkg.errors import FormatError
-from llmkg.publish.formats import by_name
+from llmkg.errors import LlmkgError
 
 LIMIT_HEADER = "Llmkg-Limit"
+MAX_ACCEPT = 4096  # characters of an Accept header read (client input)
 
 
 @dataclass(frozen=True)
 class Offer:
-    name: str          # the `format=` value
+    name: str                       # the short `format=` value
     media_type: str
+    names: tuple[str, ...] = ()     # other short names and media types clients use for it
+
+    def called(self, value: str) -> bool:
+        return value in (self.name, self.media_type) or value in self.names
 
 
 SOLUTION_OFFERS = (
-    Offer("json", "application/sparql-results+json"),
-    Offer("xml", "application/sparql-results+xml"),
+    Offer("json", "application/sparql-results+json", ("application/json", "srj")),
+    Offer("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx")),
     Offer("csv", "text/csv"),
-    Offer("tsv", "text/tab-separated-values"),
+    Offer("tsv", "text/tab-separated-values", ("text/tsv",)),
 )
-# other media types clients send for the same formats
-SOLUTION_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
-GRAPH_OFFERS = tuple(Offer(f.name, f.media_type) for f in map(by_name, ("turtle", "ntriples", "jsonld")))
-GRAPH_ALIASES = {"application/x-turtle": "turtle", "text/plain": "ntriples", "application/json": "jsonld"}
+GRAPH_OFFERS = (
+    Offer("turtle", "text/turtle", ("ttl", "application/x-turtle")),
+    Offer("ntriples", "application/n-triples", ("nt", "n-triples", "text/plain")),
+    Offer("nquads", "application/n-quads", ("nq", "n-quads")),
+    Offer("trig", "application/trig"),
+    Offer("rdfxml", "application/rdf+xml", ("xml", "rdf", "rdf/xml", "application/xml", "text/xml")),
+    Offer("jsonld", "application/ld+json", ("json-ld", "json", "application/json", "application/x-json+ld")),
+    Offer("n3", "text/n3", ("text/rdf+n3",)),
+)
+HTML = Offer("html", "text/html", ("application/xhtml+xml",))
+
+_RESULTS_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+_RDF_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+                "rdfxml": "RDF_XML", "jsonld": "JSON_LD", "n3": "N3"}
+_WITH_PREFIXES = {"turtle", "trig", "rdfxml", "n3"}
 
 
-def negotiate(accept: str | None, offers: tuple[Offer, ...], aliases: dict[str, str],
-              *, wanted: str | None = None) -> Offer | None:
-    """The offer a client prefers: `wanted` (a `format=` value) if given, else
-    the Accept header's best match by q-value (ties: the server's order).
-    None if nothing offered is acceptable."""
-    by_name_ = {o.name: o for o in offers}
-    if wanted:
-        offer = by_name_.get(wanted.lower()) or by_name_.get(aliases.get(wanted.lower(), ""))
-        if offer is None:
-            raise FormatError(f"unknown format '{wanted}'",
-                              hint=f"use one of: {', '.join(by_name_)}")
-        return offer
-    if not accept:
+class NotAcceptable(LlmkgError):
+    """No offered format is what the client asked for: 406, naming what is offered."""
+
+    status = 406
+
+    def __init__(self, asked: str, offers: tuple[Offer, ...]) -> None:
+        super().__init__(f"cannot answer in any format of '{asked[:200]}'",
+                         hint="ask for one of: " + ", ".join(o.media_type for o in offers))
+
+
+def offers_for(form: str) -> tuple[Offer, ...]:
+    return GRAPH_OFFERS if form in ("construct", "describe") else SOLUTION_OFFERS
+
+
+def _items(accept: str) -> list[tuple[str, float]]:
+    """The Accept header's media ranges and q-values, as werkzeug parses them."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    parsed = parse_accept_header(accept[:MAX_ACCEPT], MIMEAccept)
+    return [(value.split(";")[0].strip().lower(), q) for value, q in parsed]
+
+
+def _quality(items: list[tuple[str, float]], offer: Offer) -> tuple[float, int]:
+    """The offer's q-value from the most specific range naming it, and that specificity."""
+    for names, specificity in (((offer.media_type,), 2), (offer.names, 2),
+                               ((offer.media_type.split("/")[0] + "/*",), 1), (("*/*",), 0)):
+        found = [q for value, q in items if value in names]
+        if found:
+            return max(found), specificity
+    return 0.0, 0
+
+
+def best(accept: str | None, offers: tuple[Offer, ...]) -> Offer | None:
+    """The offer the Accept header prefers (ties: the more specific range,
+    then the server's order); the first offer without Accept; None if none is acceptable."""
+    if not accept or not accept.strip():
         return offers[0]
-    best: tuple[float, int, Offer] | None = None
-    for part in accept.split(",")[:32]:  # bounded: a header is client input
-        media, *params = [p.strip() for p in part.split(";")]
-        media = media.lower()
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if q <= 0:
-            continue
-        for rank, offer in enumerate(offers):
-            if _matches(media, offer, aliases):
-                candidate = (q, -rank, offer)
-                if best is None or candidate[:2] > best[:2]:
-                    best = candidate
-    return best[2] if best else None
+    items = _items(accept)
+    ranked = [(_quality(items, offer), -rank, offer) for rank, offer in enumerate(offers)]
+    ranked = [r for r in ranked if r[0][0] > 0]
+    return max(ranked, key=lambda r: r[:2])[2] if ranked else None
 
 
-def _matches(media: str, offer: Offer, aliases: dict[str, str]) -> bool:
-    if media in ("*/*", offer.media_type) or aliases.get(media) == offer.name:
-        return True
-    return media.endswith("/*") and offer.media_type.startswith(media[:-1])
+def prefers_html(accept: str | None, offers: tuple[Offer, ...]) -> bool:
+    """True if HTML is strictly the best match for the Accept header (a browser's),
+    better than every data format in `offers`."""
+    if not accept:
+        return False
+    items = _items(accept)
+    html = _quality(items, HTML)
+    return html[0] > 0 and all(html > _quality(items, offer) for offer in offers)
 
 
-def solutions_body(variables: list[str], rows: list[tuple], offer: Offer, *, limit: str | None) -> bytes:
-    """SELECT results in the negotiated format."""
-    from llmkg.query.results import QueryResult, json_results, render
-
-    result = QueryResult(variables, rows)
-    if offer.name == "json":
-        return json_results(result, head={"limit": limit} if limit else None, indent=None).encode("utf-8")
-    if offer.name == "xml":
-        return _xml(variables, rows).encode("utf-8")
-    return render(result, offer.name).encode("utf-8")
-
-
-def boolean_body(value: bool, offer: Offer) -> bytes:
-    """ASK results in the negotiated format."""
-    if offer.name == "xml":
-        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
-    from llmkg.query.results import QueryResult, render
-
-    return render(QueryResult([], [], form="ask", boolean=value), offer.name).encode("utf-8")
+def negotiate(accept: str | None, offers: tuple[Offer, ...], *, wanted: str | None = None) -> Offer:
+    """The offer to answer with: `wanted` (a `format=`/`output=` value: a short
+    name or a media type, or a comma-separated list of them, the first known one
+    wins) if given, else the Accept header's best. NotAcceptable if none fits."""
+    if wanted:
+        for value in wanted.split(",")[:16]:
+            value = value.split(";")[0].strip().lower()
+            for offer in offers:
+                if offer.called(value):
+                    return offer
+        raise NotAcceptable(f"format={wanted}", offers)
+    offer = best(accept, offers)
+    if offer is None:
+        raise NotAcceptable(f"Accept: {accept}", offers)
+    return offer
 
 
-def graph_body(triples: list, offer: Offer) -> bytes:
-    """CONSTRUCT or DESCRIBE triples (or an entity's description), sorted as the dumps are."""
-    from llmkg.publish.export import serialize_triples
-    from llmkg.publish.formats import by_name
+def solution_format(name: str):
+    import pyoxigraph
 
-    return serialize_triples(triples, by_name(offer.name))
+    return getattr(pyoxigraph.QueryResultsFormat, _RESULTS_FORMATS[name])
 
 
-def _xml(variables: list[str], rows: list[tuple]) -> str:
-    """SPARQL Query Results XML Format."""
-    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-    out.append("</head>\n<results>")
-    for row in rows:
-        out.append("<result>")
-        for name, term in zip(variables, row):
-            if term is not None:
-                out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
-        out.append("</result>")
-    out.append("</results>\n</sparql>\n")
-    return "".join(out)
+def rdf_format(name: str):
+    import pyoxigraph
+
+    return getattr(pyoxigraph.RdfFormat, _RDF_FORMATS[name])
 
 
-def _xml_term(term) -> str:
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return f"<uri>{escape(term.value)}</uri>"
-    if kind == "BlankNode":
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if term.language:
-        return f'<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>'
-    if term.datatype.value != V.XSD + "string":
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+def limit_link(limit: str) -> str:
+    return "urn:llmkg:limit:" + quote(limit, safe="")
+
+
+def solutions_body(variables: list[str], rows: list[tuple], name: str, *, limit: str | None = None) -> bytes:
+    """SELECT rows (as far as they were read) written by pyoxigraph in format `name`.
+
+    The rows go back into a QuerySolutions through SPARQL TSV, whose cells are
+    the terms in N-Triples syntax, pyoxigraph's own `str(term)`."""
+    import pyoxigraph
+
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    solutions = pyoxigraph.parse_query_results(tsv, format=pyoxigraph.QueryResultsFormat.TSV)
+    body = solutions.serialize(format=solution_format(name))
+    if limit and name == "json":
+        document = json.loads(body)
+        document["head"].update(limit=limit, link=[limit_link(limit)])
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    elif limit and name == "xml":
+        link = f'<link href="{limit_link(limit)}"/>'.encode()
+        body = body.replace(b"</head>", link + b"</head>", 1) if b"</head>" in body else \
+            body.replace(b"<head/>", b"<head>" + link + b"</head>", 1)
+    return body
+
+
+def graph_body(triples: list, name: str) -> bytes:
+    """CONSTRUCT or DESCRIBE triples (or an entity's description) in format `name`."""
+    import pyoxigraph
+
+    from llmkg import vocab as V
+
+    prefixes = V.PREFIXES if name in _WITH_PREFIXES else None
+    return pyoxigraph.serialize(triples, format=rdf_format(name), prefixes=prefixes)
+
+
+def media_type(offer: Offer) -> str:
+    """The Content-Type of a body in `offer`'s format."""
+    return offer.media_type + ("; charset=utf-8" if offer.media_type.startswith("text/") else "")

@@ -2,8 +2,14 @@
 HTTP API at /queries/NAME?param=value (as grlc makes one from .rq files).
 
 Queries come by GET (`query=`), POST form (`query=`) or POST direct
-(`application/sparql-query`). Updates and SERVICE are refused (403); request
-bodies are read up to MAX_BODY bytes.
+(`application/sparql-query`, UTF-8). The protocol's dataset
+(`default-graph-uri`, `named-graph-uri`, in the query string or the form) is
+honoured on both routes and replaces the query's FROM / FROM NAMED, as the
+protocol says; without it the default graph is the union of the store's
+graphs. Relative IRIs resolve against the endpoint's URL. Updates are
+refused (403) on every route, and so is SERVICE; request bodies are read up
+to MAX_BODY bytes. GET /sparql without a query gives the service description
+(service.py), or the query editor to a browser.
 """
 
 from __future__ import annotations
@@ -15,9 +21,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from llmkg.errors import LlmkgError, QueryError
 from llmkg.publish.serve import results as R
-from llmkg.publish.serve.engine import Outcome
+from llmkg.publish.serve.worker import Dataset, Reply
 
-MAX_BODY = 1 << 20  # bytes of a POSTed query
+MAX_BODY = 1 << 20    # bytes of a POSTed query
+MAX_FIELDS = 64       # form or query-string fields read
+MAX_GRAPHS = 64       # graphs of a protocol dataset
+READ_ONLY = "updates are refused: this endpoint is read-only"
+DATASET_FIELDS = ("default-graph-uri", "named-graph-uri")
+FORMAT_FIELDS = ("format", "output")
 
 
 class ProtocolError(LlmkgError):
@@ -26,6 +37,10 @@ class ProtocolError(LlmkgError):
     def __init__(self, message: str, *, status: int = 400, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.status = status
+
+
+def refuse_update() -> ProtocolError:
+    return ProtocolError(READ_ONLY, status=403, hint="change the data with `llmkg build`")
 
 
 async def _body(request: Request) -> bytes:
@@ -38,72 +53,109 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def _query_text(request: Request) -> str:
-    """The query of a protocol request, from whichever of the three bindings it uses."""
-    if request.method == "GET":
-        fields = {k: request.query_params.getlist(k) for k in request.query_params}
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError("the request body is not UTF-8", status=415, hint="send the query as UTF-8") from None
+
+
+def _form(text: str) -> dict[str, list[str]]:
+    try:
+        return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:
+        raise ProtocolError("too many form fields") from None
+
+
+async def protocol_fields(request: Request) -> dict[str, list[str]]:
+    """The request's fields, from the query string and, for a POST, its body."""
+    fields = _form(request.url.query)
+    if request.method != "POST":
+        return fields
+    media, _, params = request.headers.get("content-type", "").partition(";")
+    media = media.strip().lower()
+    charset = dict(p.strip().lower().partition("=")[::2] for p in params.split(";") if "=" in p).get("charset")
+    if charset and charset.strip('"') not in ("utf-8", "utf8"):
+        raise ProtocolError(f"cannot read a body in charset {charset}", status=415, hint="send UTF-8")
+    body = await _body(request)
+    if media == "application/sparql-query":
+        fields.setdefault("query", []).append(_utf8(body))
+    elif media == "application/x-www-form-urlencoded":
+        for key, values in _form(_utf8(body)).items():
+            fields.setdefault(key, []).extend(values)
+    elif media == "application/sparql-update":
+        raise refuse_update()
     else:
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await _body(request)
-        if media == "application/sparql-query":
-            fields = {"query": [body.decode("utf-8", errors="replace")]}
-        elif media == "application/x-www-form-urlencoded":
+        raise ProtocolError(f"cannot read a query sent as '{media or 'no content type'}'", status=415,
+                            hint="POST application/sparql-query or a form with query=")
+    return fields
+
+
+def dataset_of(fields: dict[str, list[str]]) -> Dataset:
+    """The protocol dataset of the request's fields (each an absolute IRI)."""
+    import pyoxigraph
+
+    graphs = {}
+    for name in DATASET_FIELDS:
+        values = fields.get(name, [])
+        if len(values) > MAX_GRAPHS:
+            raise ProtocolError(f"more than {MAX_GRAPHS} {name} values")
+        for value in values:
             try:
-                fields = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True,
-                                  max_num_fields=64)
+                pyoxigraph.NamedNode(value)
             except ValueError:
-                raise ProtocolError("too many form fields") from None
-        elif media == "application/sparql-update":
-            raise ProtocolError("updates are refused: this endpoint is read-only", status=403)
-        else:
-            raise ProtocolError(f"cannot read a query sent as '{media or 'no content type'}'", status=415,
-                                hint="POST application/sparql-query or a form with query=")
-    if "update" in fields:
-        raise ProtocolError("updates are refused: this endpoint is read-only", status=403)
-    if "default-graph-uri" in fields or "named-graph-uri" in fields:
-        raise ProtocolError("default-graph-uri and named-graph-uri are not supported",
-                            hint="queries run over the union of the store's graphs; use GRAPH in the query")
-    texts = fields.get("query") or []
-    if len(texts) != 1 or not texts[0].strip():
-        raise ProtocolError("give exactly one query", hint="pass query=... (GET or POST form)")
-    return texts[0]
+                raise ProtocolError(f"{name} '{value[:200]}' is not an IRI") from None
+        graphs[name] = tuple(values)
+    return Dataset(graphs["default-graph-uri"], graphs["named-graph-uri"])
+
+
+def wanted_format(fields: dict[str, list[str]]) -> str | None:
+    for name in FORMAT_FIELDS:
+        if fields.get(name):
+            return fields[name][0]
+    return None
+
+
+def endpoint_url(request: Request) -> str:
+    """The endpoint's public URL (--base-url's, else the request's): the base of relative IRIs."""
+    base = request.app.state.base_url
+    return (base + "sparql") if base else str(request.url_for("sparql"))
 
 
 async def endpoint(request: Request) -> Response:
     from llmkg.query.guard import check_read_only
 
-    if request.method == "GET" and not request.query_params and "html" in request.headers.get("accept", ""):
-        return RedirectResponse("/", status_code=303)  # a browser that followed a link: the editor
-    text = await _query_text(request)
+    fields = await protocol_fields(request)
+    if "update" in fields:
+        raise refuse_update()
+    if "query" not in fields and request.method == "GET":
+        if R.prefers_html(request.headers.get("accept"), R.GRAPH_OFFERS):
+            return RedirectResponse(request.url_for("index"), status_code=303)  # a browser: the editor
+        from llmkg.publish.serve.service import description
+
+        return await description(request, wanted_format(fields))
+    texts = fields.get("query") or []
+    if len(texts) != 1 or not texts[0].strip():
+        raise ProtocolError("give exactly one query", hint="pass query=... (GET or POST form)")
+    text = texts[0]
     form = check_read_only(text)
-    outcome = await request.app.state.engine.run(text, form)
-    return respond(outcome, request)
+    return await answer(request, text, form, dataset=dataset_of(fields), wanted=wanted_format(fields))
 
 
-def respond(outcome: Outcome, request: Request, *, wanted: str | None = None) -> Response:
-    """The outcome in the format the client asked for (Accept, or `format=`)."""
-    accept = request.headers.get("accept")
-    wanted = wanted or request.query_params.get("format")
-    if outcome.form in ("construct", "describe"):
-        offer = R.negotiate(accept, R.GRAPH_OFFERS, R.GRAPH_ALIASES, wanted=wanted)
-        body = R.graph_body(outcome.rows, offer) if offer else b""
-    else:
-        offer = R.negotiate(accept, R.SOLUTION_OFFERS, R.SOLUTION_ALIASES, wanted=wanted)
-        if offer is None:
-            body = b""
-        elif outcome.form == "ask":
-            body = R.boolean_body(bool(outcome.boolean), offer)
-        else:
-            body = R.solutions_body(outcome.variables, outcome.rows, offer, limit=outcome.limit)
-    if offer is None:
-        raise ProtocolError(f"cannot answer in any format of 'Accept: {accept}'", status=406,
-                            hint="accept SPARQL JSON, XML, CSV or TSV results, or Turtle, "
-                                 "N-Triples or JSON-LD for CONSTRUCT and DESCRIBE")
+async def answer(request: Request, text: str, form: str, *, dataset: Dataset | None = None,
+                 wanted: str | None = None) -> Response:
+    """The query's results in the format the client asked for (format=/output=, or Accept)."""
+    offer = R.negotiate(request.headers.get("accept"), R.offers_for(form), wanted=wanted)
+    reply = await request.app.state.engine.answer(text, form, offer.name, dataset=dataset,
+                                                  base_iri=endpoint_url(request))
+    return body_response(reply, offer)
+
+
+def body_response(reply: Reply, offer: R.Offer) -> Response:
     headers = {"Vary": "Accept"}
-    if outcome.limit:
-        headers[R.LIMIT_HEADER] = outcome.limit
-    charset = "; charset=utf-8" if offer.media_type.startswith("text/") else ""
-    return Response(body, media_type=offer.media_type + charset, headers=headers)
+    if reply.limit:
+        headers[R.LIMIT_HEADER] = reply.limit
+    return Response(reply.body, media_type=R.media_type(offer), headers=headers)
 
 
 # --- saved queries -----------------------------------------------------------
@@ -117,7 +169,8 @@ def saved_query(request: Request, name: str):
     return saved
 
 
-RESERVED = ("format", "run")  # query-string names that are not parameters: output format, run the form
+# query-string names that are not parameters: output format, run the form, the protocol dataset
+RESERVED = (*FORMAT_FIELDS, "run", *DATASET_FIELDS)
 
 
 def saved_params(request: Request, saved) -> dict[str, str]:
@@ -133,12 +186,27 @@ def saved_params(request: Request, saved) -> dict[str, str]:
     return values
 
 
-async def run_saved(request: Request, saved, values: dict[str, str]) -> Outcome:
+def _saved_text(saved, values: dict[str, str]) -> tuple[str, str]:
     from llmkg.query.guard import check_read_only
     from llmkg.query.saved import bound_text
 
     text = bound_text(saved, values)
-    return await request.app.state.engine.run(text, check_read_only(text))
+    return text, check_read_only(text)
+
+
+async def run_saved(request: Request, saved, values: dict[str, str]) -> Reply:
+    """The saved query's rows (for the page that shows them)."""
+    text, form = _saved_text(saved, values)
+    fields = _form(request.url.query)
+    return await request.app.state.engine.run(text, form, dataset=dataset_of(fields),
+                                              base_iri=endpoint_url(request))
+
+
+async def answer_saved(request: Request, saved, values: dict[str, str]) -> Response:
+    """The saved query's results for a client (format=/output=, or Accept)."""
+    text, form = _saved_text(saved, values)
+    fields = _form(request.url.query)
+    return await answer(request, text, form, dataset=dataset_of(fields), wanted=wanted_format(fields))
 
 
 def list_queries(request: Request) -> Response:
