@@ -268,3 +268,50 @@ def test_serve_errors_are_one_line(tmp_path, served_store, args, message):
     done = run_cli("serve", "--port", "0", *args)
     assert done.returncode == 2
     assert done.stderr.startswith(message.format(tmp=tmp_path)) and done.stderr.count("\n") == 1
+
+
+# --- the protocol dataset --------------------------------------------------------------
+
+DATA = "https://w3id.org/llmkg/graph/data"
+LLAMA = "ASK { <https://w3id.org/llmkg/id/model/llama2> a ?type }"
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_protocol_dataset_is_honoured_not_ignored(llmkg_server, how):
+    """The same ASK is true over the data graph and false over a graph that
+    does not exist: the dataset replaces the union default graph."""
+    def ask(graph: str) -> bool:
+        if how == "get":
+            response = llmkg_server.get("/sparql", params={"query": LLAMA, "default-graph-uri": graph},
+                                        headers={"Accept": JSON})
+        elif how == "form":
+            response = llmkg_server.post("/sparql", data={"query": LLAMA, "default-graph-uri": graph},
+                                         headers={"Accept": JSON})
+        else:
+            response = llmkg_server.post("/sparql", params={"default-graph-uri": graph}, content=LLAMA,
+                                         headers={"Content-Type": "application/sparql-query", "Accept": JSON})
+        assert response.status_code == 200, response.text
+        return response.json()["boolean"]
+
+    assert ask(DATA) is True and ask("https://example.org/no-such-graph") is False
+    named = llmkg_server.get("/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                                "named-graph-uri": DATA}, headers={"Accept": JSON})
+    assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [DATA]
+
+
+def test_saved_queries_honour_the_dataset_and_pages_refuse_it(llmkg_server):
+    whole = llmkg_server.get("/queries/models-per-organization", headers={"Accept": JSON})
+    empty = llmkg_server.get("/queries/models-per-organization", headers={"Accept": JSON},
+                             params={"default-graph-uri": "https://example.org/no-such-graph"})
+    assert whole.json()["results"]["bindings"] and empty.json()["results"]["bindings"] == []
+    for path in ("/id/model/llama2", "/search?q=llama", "/pictures/timeline", "/"):
+        refused = llmkg_server.get(path, params={"default-graph-uri": DATA})
+        assert refused.status_code == 400
+        assert refused.text.startswith("Error: default-graph-uri and named-graph-uri are not honoured by")
+
+
+def test_relative_iris_resolve_against_the_endpoint(llmkg_server):
+    response = llmkg_server.post("/sparql", content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+                                 headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert response.text.startswith(f"<{llmkg_server.url}/s> <{llmkg_server.url}/p> ")

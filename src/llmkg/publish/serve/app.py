@@ -75,6 +75,24 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+class DatasetOnWhereHonoured:
+    """The protocol dataset (default-graph-uri, named-graph-uri) is honoured by
+    /sparql and /queries/NAME; any other page refuses it rather than ignore it."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(("/sparql", "/queries/")):
+            query = scope.get("query_string", b"")
+            if b"default-graph-uri=" in query or b"named-graph-uri=" in query:
+                response = await _llmkg_error(Request(scope, receive), sparql.ProtocolError(
+                    f"default-graph-uri and named-graph-uri are not honoured by {scope['path'][:100]}",
+                    hint="send them to /sparql or /queries/NAME"))
+                return await response(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
 def _status(exc: LlmkgError) -> int:
     from llmkg.query.guard import RefusedQuery
 
@@ -154,6 +172,7 @@ def create_app(store=None, *, limits: Limits | None = None, cors: bool = True, h
         app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                            allow_headers=["Accept", "Content-Type"], expose_headers=["Llmkg-Limit"],
                            max_age=600)
+    app.add_middleware(DatasetOnWhereHonoured)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HostCheck, hosts=hosts)
     return app
