@@ -46,7 +46,7 @@ GRAPH_OFFERS = (
     Offer("ntriples", "application/n-triples", ("nt", "n-triples", "text/plain")),
     Offer("nquads", "application/n-quads", ("nq", "n-quads")),
     Offer("trig", "application/trig"),
-    Offer("rdfxml", "application/rdf+xml", ("xml", "rdf", "rdf/xml", "application/xml", "text/xml")),
+    Offer("rdfxml", "application/rdf+xml", ("xml", "rdf", "rdf+xml", "rdf/xml", "application/xml", "text/xml")),
     Offer("jsonld", "application/ld+json", ("json-ld", "json", "application/json", "application/x-json+ld")),
     Offer("n3", "text/n3", ("text/rdf+n3",)),
 )
