@@ -64,3 +64,36 @@ else
   fi
   restore_policy
 fi
+
+# --- Jena (apt): `rsparql`, a SPARQL client the serve tests run -----------------
+if [ -e /usr/share/java/jena-arq.jar ]; then
+  note "jena already installed ($(dpkg-query -W -f='${Version}' libapache-jena-java 2>/dev/null || echo '?'))"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  jena() { apt-get install -y -qq --no-install-recommends libapache-jena-java >"$log" 2>&1; }
+  if jena || { apt-get update -qq >"$log" 2>&1 && jena; }; then
+    note "installed jena $(dpkg-query -W -f='${Version}' libapache-jena-java)"
+  else
+    note "could not install libapache-jena-java: the Jena client tests will be skipped"
+  fi
+else
+  note "not root or no apt-get: Jena not installed (its client tests will be skipped)"
+fi
+
+# --- Comunica (npm): a SPARQL client the serve tests run --------------------------
+# Into .cache/comunica beside the project, from tests/clients/comunica-package.json
+# (undici 7: the version 5.4.1 pulls, 8, needs a newer Node than Debian's 20).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -x "$root/.cache/comunica/node_modules/.bin/comunica-sparql" ]; then
+  note "comunica already installed"
+elif command -v npm >/dev/null 2>&1; then
+  mkdir -p "$root/.cache/comunica"
+  cp "$root/tests/clients/comunica-package.json" "$root/.cache/comunica/package.json"
+  if (cd "$root/.cache/comunica" && npm install --no-audit --no-fund --silent >"$log" 2>&1); then
+    note "installed comunica (@comunica/query-sparql)"
+  else
+    note "npm install @comunica/query-sparql failed: the Comunica client tests will be skipped"
+  fi
+else
+  note "no npm: Comunica not installed (its client tests will be skipped)"
+fi
