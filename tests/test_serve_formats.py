@@ -44,7 +44,7 @@ def test_accept_q_values_pick_the_best_results_format(llmkg_server, served_store
 def test_406_names_what_is_offered(llmkg_server):
     response = llmkg_server.get("/sparql", params={"query": SELECT}, headers={"Accept": f"{JSON};q=0, image/png"})
     assert response.status_code == 406
-    assert "ask for one of: application/sparql-results+json, application/sparql-results+xml, text/csv" in response.text
+    assert "Ask for one of: application/sparql-results+json, application/sparql-results+xml, text/csv" in response.text
     graph = llmkg_server.get("/sparql", params={"query": CONSTRUCT, "format": "yaml"})
     assert graph.status_code == 406 and "text/turtle" in graph.text and "application/rdf+xml" in graph.text
 
