@@ -15,7 +15,10 @@ Oxigraph page: its reference row is `DESCRIBE <iri>` there. Every response
 must be 200 with the expected row count (counted as errors otherwise). Then
 `--soak` requests (mixed, 8 clients) against llmkg while its RSS is read from
 /proc every 1,000 requests: memory is flat if the last reading is within 10%
-of the one after the first 1,000. Prints a table; asserts nothing. Both
+of the one after the first 1,000. Then the runaway load: the latency of a
+cheap query (`ASK {}`) idle and while 8 runaway queries (a four-way cross
+product, days of work) are in flight, as a ratio, and when each runaway was
+answered against the time limit. Prints a table; asserts nothing. Both
 servers are stopped by PID.
 """
 
@@ -142,6 +145,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="requests per measurement")
     parser.add_argument("--soak", type=int, default=10_000, help="requests of the memory soak (0: skip)")
     parser.add_argument("--clients", default="1,8")
+    parser.add_argument("--runaway", type=int, default=8, help="runaway queries in flight (0: skip)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     beside = Path(sys.executable).parent / "oxigraph"  # the venv's, as tests/servers.py prefers
@@ -164,6 +168,9 @@ def main() -> None:
             report = measure(workloads(store, llmkg.url, oxi_url, synthetic), clients, args.requests)
             if args.soak:
                 report["soak"] = soak(workloads(store, llmkg.url, oxi_url, synthetic), llmkg.pid, args.soak)
+        if args.runaway:
+            with running_llmkg(store, work, "--timeout", str(RUNAWAY_TIMEOUT)) as llmkg:
+                report["runaway"] = asyncio.run(runaway(llmkg.url, args.runaway))
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
@@ -184,6 +191,45 @@ def measure(work: list[dict], clients: list[int], n: int) -> dict:
             print(f"  {item['what']:<40} {c} client(s): llmkg {entry['llmkg']['rps']:7.0f} req/s, "
                   f"oxigraph {entry['oxigraph']['rps']:7.0f} req/s", file=sys.stderr)
     return {"rows": rows, "requests": n}
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+RUNAWAY_TIMEOUT = 5  # the server's --timeout for the runaway measurement
+
+
+async def runaway(url: str, n: int, cheap: int = 40) -> dict:
+    """Cheap-query latency idle, then with `n` runaway queries in flight; when the runaways were answered."""
+    import httpx
+
+    def stats(latencies: list[float]) -> dict:
+        ordered = sorted(latencies)
+        return {"p50_ms": 1000 * ordered[len(ordered) // 2], "max_ms": 1000 * ordered[-1]}
+
+    async with httpx.AsyncClient(timeout=120, trust_env=False) as client:
+        async def ask() -> float:
+            started = time.perf_counter()
+            response = await client.get(url + "/sparql", params={"query": "ASK {}"}, headers={"Accept": JSON})
+            assert response.status_code == 200, response.text
+            return time.perf_counter() - started
+
+        idle = [await ask() for _ in range(cheap)]
+
+        async def run_away() -> tuple[int, float]:
+            started = time.perf_counter()
+            response = await client.get(url + "/sparql", params={"query": RUNAWAY})
+            return response.status_code, time.perf_counter() - started
+
+        runaways = [asyncio.create_task(run_away()) for _ in range(n)]
+        await asyncio.sleep(0.5)
+        loaded = []
+        for _ in range(cheap):
+            loaded.append(await ask())
+            await asyncio.sleep(0.02)
+        answered = await asyncio.gather(*runaways)
+    return {"runaways": n, "timeout": RUNAWAY_TIMEOUT, "idle": stats(idle), "loaded": stats(loaded),
+            "ratio_p50": stats(loaded)["p50_ms"] / stats(idle)["p50_ms"],
+            "statuses": sorted({status for status, _ in answered}),
+            "answered_after_s": [round(t, 2) for _, t in sorted(answered, key=lambda a: a[1])]}
 
 
 def soak(work: list[dict], pid: int, n: int) -> dict:
@@ -215,6 +261,13 @@ def print_report(report: dict) -> None:
         print(f"\nsoak: {soak_['requests']} mixed requests at 8 clients, {soak_['rps']:.0f} req/s, "
               f"{soak_['errors']} errors; llmkg RSS (MB) every 1,000: {readings}; "
               f"growth after the first 1,000: {100 * soak_['growth_after_first_1000']:+.1f}%")
+    run = report.get("runaway")
+    if run:
+        print(f"\nrunaway load: `ASK {{}}` idle p50 {run['idle']['p50_ms']:.1f} ms (max {run['idle']['max_ms']:.1f}); "
+              f"with {run['runaways']} runaway queries in flight p50 {run['loaded']['p50_ms']:.1f} ms "
+              f"(max {run['loaded']['max_ms']:.1f}): {run['ratio_p50']:.1f}x idle. The runaways were answered "
+              f"{run['statuses']} after {min(run['answered_after_s'])}-{max(run['answered_after_s'])} s "
+              f"(--timeout {run['timeout']}).")
     for row in report["rows"]:
         for server in ("llmkg", "oxigraph"):
             if row[server]["first_errors"]:
