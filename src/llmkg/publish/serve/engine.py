@@ -7,9 +7,10 @@ a single step of evaluation (a huge join, a sort) is killed with SIGKILL when
 the limit passes (plus GRACE, for the rows read so far to arrive), so its CPU
 is free at once, and a fresh worker takes its place. At most `workers`
 queries run at once; a query waits for a slot at most the time limit, then is
-refused (503). Workers are kept for the next query (up to MAX_IDLE idle ones) and
-forked on demand from multiprocessing's fork server, so runaway queries hold
-processes only until their limit, and never the event loop. A query still
+refused (503). Workers are kept for the next query and forked on demand from
+multiprocessing's fork server (with one spare started whenever none is idle),
+never more than `workers` + 1: runaway queries hold processes only until their
+limit, and never the event loop. A query still
 running after SLOW seconds has its worker niced (and retired afterwards), so
 the CPU goes first to the short queries that come meanwhile.
 """
@@ -29,8 +30,7 @@ from llmkg.publish.serve.worker import Dataset, Job, Reply
 GRACE = 0.5       # seconds past the limit before a worker that has not answered is killed
 SLOW = 0.5        # seconds after which a query's worker is lowered in priority (nice)
 SLOW_NICE = 10    # that priority: a long query yields the CPU to short ones
-SPARE = 4         # idle workers kept ready
-MAX_IDLE = 8      # idle workers kept at most (more exit)
+SPARE = 2         # idle workers started ready, before the first query
 # The fork server imports these once, so a new worker is ready in milliseconds;
 # llmkg.cli because multiprocessing imports the main module (`llmkg`) in each worker.
 PRELOAD = ["llmkg.publish.serve.worker", "llmkg.publish.serve.results", "llmkg.publish.serve.entity",
@@ -92,6 +92,7 @@ class Engine:
         self._busy: set[_Worker] = set()
         self._slots: asyncio.Semaphore | None = None  # made in the running loop
         self._closed = False
+        self._spare_coming = False
 
     # --- workers -------------------------------------------------------------------
 
@@ -118,17 +119,21 @@ class Engine:
         else:
             worker = await asyncio.to_thread(self._spawn)
         self._busy.add(worker)
-        if len(self._idle) < SPARE and not self._closed:
+        if not self._idle and not self._spare_coming and len(self._busy) < self.limits.workers:
+            self._spare_coming = True  # the next query should not wait for a fork
             asyncio.get_running_loop().run_in_executor(None, self._top_up)
         return worker
 
     def _top_up(self) -> None:
-        if len(self._idle) < SPARE and not self._closed:
-            self._idle.append(self._spawn())
+        try:
+            if not self._closed:
+                self._idle.append(self._spawn())
+        finally:
+            self._spare_coming = False
 
     def _give_back(self, worker: _Worker) -> None:
         self._busy.discard(worker)
-        if self._closed or worker.niced or len(self._idle) >= MAX_IDLE:
+        if self._closed or worker.niced:
             worker.kill()
         else:
             self._idle.append(worker)
