@@ -186,3 +186,38 @@ def test_cors_on_by_default_and_off_with_no_cors(served_store, tmp_path, llmkg_s
         assert server.request("OPTIONS", "/sparql", headers=preflight).status_code == 405
         query = server.get("/sparql", params={"query": CHEAP}, headers={"Origin": "https://app.example"})
         assert "access-control-allow-origin" not in query.headers
+
+
+def test_base_url_is_the_endpoints_public_iri_and_maps_the_minted_namespace(served_store, tmp_path):
+    """Behind https://kg.example.org/ (where https://w3id.org/llmkg/ would redirect):
+    its Host is answered, the service description and relative IRIs use it, and
+    /id/..., /ontology and /graph/NAME serve what the minted IRIs name."""
+    import pyoxigraph as ox
+
+    from servers import running_llmkg
+
+    host = {"Host": "kg.example.org"}
+    with running_llmkg(served_store, tmp_path, "--base-url", "https://kg.example.org") as server:
+        sd = server.get("/sparql", headers={**host, "Accept": "application/n-triples"})
+        assert "<https://kg.example.org/sparql> <http://www.w3.org/ns/sparql-service-description#endpoint> " \
+               "<https://kg.example.org/sparql> ." in sd.text
+        relative = server.post("/sparql", content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+                               headers={**host, "Content-Type": "application/sparql-query",
+                                        "Accept": "application/n-triples"})
+        assert relative.text.startswith("<https://kg.example.org/s> ")
+        for path, iri in (("/id/model/llama2", "https://w3id.org/llmkg/id/model/llama2"),
+                          ("/ontology", "https://w3id.org/llmkg/ontology"),
+                          ("/graph/data", "https://w3id.org/llmkg/id/model/llama2")):
+            response = server.get(path, headers={**host, "Accept": "application/n-triples"})
+            assert response.status_code == 200, path
+            assert iri in {t.subject.value for t in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)}
+        assert server.get("/graph/nothing", headers=host).status_code == 404
+        assert server.get("/sparql", params={"query": CHEAP}, headers={"Host": "other.example"}).status_code == 421
+
+
+def test_base_url_must_be_the_root_of_a_host(served_store):
+    from conftest import run_cli
+
+    done = run_cli("serve", "--store", served_store, "--port", "0", "--base-url", "https://example.org/kg/")
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: --base-url 'https://example.org/kg/' is not the root URL of a host")

@@ -45,8 +45,11 @@ def serve(
     if base_url is not None:
         from urllib.parse import urlsplit
 
-        if urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).hostname:
-            raise LlmkgError(f"--base-url '{base_url}' is not an http(s) URL", hint="pass e.g. https://kg.example.org/")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
+                or parts.query or parts.fragment:
+            raise LlmkgError(f"--base-url '{base_url}' is not the root URL of a host",
+                             hint="pass e.g. https://kg.example.org/ (the pages link from the root)")
         base_url = base_url.rstrip("/") + "/"
     run_server(store=store, host=host, port=port, ready=ready, cors=cors, allow_hosts=allow_host or [],
                base_url=base_url, limits=Limits(timeout=timeout, max_rows=max_rows, workers=workers))
