@@ -169,13 +169,14 @@ def solutions_body(variables: list[str], rows: list[tuple], name: str, *, limit:
 
 
 def graph_body(triples: list, name: str) -> bytes:
-    """CONSTRUCT or DESCRIBE triples (or an entity's description) in format `name`."""
+    """CONSTRUCT or DESCRIBE triples (or an entity's description) in format `name`, sorted."""
     import pyoxigraph
 
     from llmkg import vocab as V
 
     prefixes = V.PREFIXES if name in _WITH_PREFIXES else None
-    return pyoxigraph.serialize(triples, format=rdf_format(name), prefixes=prefixes)
+    # sorted as the dumps are: the same triples give the same bytes
+    return pyoxigraph.serialize(sorted(triples, key=str), format=rdf_format(name), prefixes=prefixes)
 
 
 def media_type(offer: Offer) -> str:
