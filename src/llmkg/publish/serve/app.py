@@ -136,7 +136,7 @@ def create_app(store=None, *, limits: Limits | None = None, cors: bool = True, h
     from llmkg.query.saved import list_saved
     from llmkg.store import default_store, open_store
 
-    path = Path(store) if store else default_store()
+    path = (Path(store) if store else default_store()).absolute()  # workers open it by this path
     open_store(path, read_only=True)  # one error line now if there is no store, not one per query
     engine = Engine(path, limits or Limits())
     engine.start()
