@@ -69,6 +69,11 @@ def w_build(catalog: str, store: str) -> dict:
     t0 = time.perf_counter()
     report = build([Path(catalog)], store=Path(store), validate=True)
     total = time.perf_counter() - t0
+    if not report.stored:  # validation found violations: no store, nothing to time after this
+        v = next(r for r in report.validation.results if r.severity == "Violation")
+        return {"error": f"validation found {report.validation.counts['Violation']} violations, no store "
+                         f"was written (first: {v.focus_label or v.focus} {v.path} = {v.value_term}"
+                         f" at {', '.join(v.where) or '?'})"}
     return {"seconds": total, "stages": dict(report.stage_seconds),
             "triples": report.triples, "rss_mb": _maxrss_mb(),
             "children_rss_mb": _children_maxrss_mb()}
@@ -605,6 +610,14 @@ def main(argv=None) -> int:
            "sizes": []}
     for n in (int(s) for s in opts.sizes.split(",") if s):
         res["sizes"].append(bench_size(n, opts.runs, work, opts))
+        if "build_seconds" not in res["sizes"][-1]:
+            # a failed build leaves nothing to time: say so and stop, with no figures for it
+            error = res["sizes"][-1].get("error", "?").removeprefix("build: ")
+            print(f"Error: the build of {n} entries failed: {error}. "
+                  "No figures were taken for it; fix the build and run the bench again.", file=sys.stderr)
+            if not opts.work and not opts.keep:
+                shutil.rmtree(work, ignore_errors=True)
+            return 1
     if not opts.skip_cli:
         res["cold_cli"] = cold_cli(max(opts.runs, 5), work)
     if opts.json:

@@ -166,8 +166,10 @@ def _check_target(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_store(path: Path, *, files: dict[str, bytes] | None = None):
-    """A new, empty store that replaces the one at `path` when the block succeeds.
+def staged_store(path: Path, *, files: dict[str, bytes] | None = None, copy_of=None):
+    """A new, empty store (with `copy_of`, a copy of that open store: a RocksDB
+    checkpoint, hard links where it can) that replaces the one at `path` when the
+    block succeeds.
 
     The store is built beside the old one; on any exception (or Ctrl-C) it is
     deleted and the previous store stays exactly as it was. `files` are
@@ -182,6 +184,9 @@ def staged_store(path: Path, *, files: dict[str, bytes] | None = None):
         try:
             # a fresh name each time: a failed build's store may stay locked in this process
             building = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+            if copy_of is not None:  # a checkpoint is written into a folder that does not exist yet
+                building.rmdir()
+                copy_of.backup(str(building))
             (building / STORE_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         except OSError as exc:
             raise _os_error(exc, "write the store", path) from None

@@ -77,19 +77,26 @@ def validate(
 
 
 @app.command()
-def reason(store: Optional[Path] = StoreOption) -> None:
-    """Run the OWL reasoner (HermiT) on ontology + data; store inferences in their own graph."""
+def reason(
+    store: Optional[Path] = StoreOption,
+    reasoner: str = typer.Option("auto", "--reasoner", click_type=choice("auto", "rules", "hermit"),
+                                 help="rules: OWL 2 RL rules as SPARQL on Oxigraph (any size, no Java); "
+                                      "hermit: full OWL 2 DL with HermiT (needs Java; small graphs); "
+                                      "auto: HermiT up to 50,000 asserted triples when Java is installed, "
+                                      "else the rules."),
+) -> None:
+    """Run an OWL reasoner on ontology + data; store inferences in their own graph."""
     from llmkg.validation.reasoning import reason_store
     from llmkg.cli.render import short
 
-    report = reason_store(store)
+    report = reason_store(store, reasoner=reasoner.lower())
     if not report.consistent:
         echo_err("The graph is inconsistent with the ontology:")
         for line in report.explanation:
             echo_err(f"  {line}")
         raise typer.Exit(1)
-    typer.echo(f"consistent; {len(report.inferred)} inferred triples stored in <{report.graph}> "
-               f"({report.seconds:.1f} s)")
+    typer.echo(f"consistent ({report.reasoner}); {len(report.inferred)} inferred triples stored in "
+               f"<{report.graph}> ({report.seconds:.1f} s)")
     for predicate, n in sorted(report.counts.items(), key=lambda kv: short(kv[0])):
         typer.echo(f"  {n:6d}  {short(predicate)}")
 

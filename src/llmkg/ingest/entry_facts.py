@@ -16,7 +16,7 @@ from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.keys import key
 from llmkg.ingest.records import Iri, Ref
-from llmkg.ingest.spans import Spans
+from llmkg.ingest.spans import Spans, occurrences
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
@@ -182,11 +182,14 @@ class EntryFacts:
         for f in total:
             if free(f.start):
                 record.add("parameterCount", f.value, self.line(start + f.start))
+        named = occurrences(window, owner)  # a size in the model's own name is never its window
         for f in F.find_sizes(window):
+            if f.note == F.LOW_END and f.start in named:
+                continue  # 'Name 1.1-47B': the name's version, not a size
             if free(f.start) and f.start not in taken and not _foreign(window, f.start, own):
                 record.add("parameterCount", f.value, self.line(start + f.start))
         for f in F.find_context_lengths(window):
-            if free(f.start) and not _foreign(window, f.start, own):
+            if free(f.start) and f.start not in named and not _foreign(window, f.start, own):
                 record.add("contextLength", f.value, self.line(start + f.start))
 
     # -- variants ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from functools import lru_cache
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from llmkg.ingest.spans import Spans
+
 MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
@@ -109,11 +111,57 @@ def amount(number: str, unit: str) -> int:
     return int(Decimal(number.replace(",", "")) * _SCALE[unit.lower()])
 
 
+# The note of a range's low end: in a model's own name ('Name 1.1-47B') it is the name's
+# version, not a size (the caller knows the names).
+LOW_END = "the low end of a range"
+# A parameter count below this is no model's (as ontology/shapes.ttl says).
+MIN_PARAMETERS = 10**6
+_NEXT_UNIT = {"k": "m", "thousand": "m", "m": "b", "million": "b", "mn": "b", "b": "t", "billion": "t", "bn": "t"}
+# '1.5-72B', '0.135-270M', '7B-70B': a range of sizes, its unit written at the high end at least.
+# Not after a hyphen: in 'Name-2-270M' the '2' is the name's version, not a low end.
+_SIZE_RANGE = re.compile(rf"(?<![\w.\-]){NUMBER}\s?(b|m|t|bn)?\s*[-~\u2013]\s*{NUMBER}\s?(b|m|t|bn)(?![a-z\d])", re.I)
+# '22B per expert', '3B parameters each expert', '8 experts of 7B': one expert's share is
+# neither the model's size nor its active size.
+_PER_EXPERT_AFTER = re.compile(r"[\s-]*(?:params?|parameters?)?\s*(?:per|each|/|for each|in each)\s*experts?\b"
+                               r"|\s*(?:params?|parameters?)?\s*each\b", re.I)
+_PER_EXPERT_BEFORE = re.compile(r"\b\d+\s+experts?\s+(?:of|with|at)\s+(?:about\s+|~)?$", re.I)
+
+
+def range_ends(low: str, low_unit: str | None, high: str, high_unit: str) -> tuple[int, int]:
+    """Both ends of a size range, the unit carried to the low end: '1.5-72B' is 1.5B to 72B.
+    A low end that the carried unit would make too small for any model is read in the
+    unit above ('0.135-270M' is 135M to 270M: a fraction of a billion)."""
+    top = amount(high, high_unit)
+    if low_unit:
+        return amount(low, low_unit), top
+    bottom = amount(low, high_unit)
+    above = _NEXT_UNIT.get(high_unit.lower())
+    if bottom < MIN_PARAMETERS and above and amount(low, above) <= top:
+        bottom = amount(low, above)
+    return bottom, top
+
+
+def _per_expert(text: str, start: int, end: int) -> bool:
+    return bool(_PER_EXPERT_AFTER.match(text, end, end + 40)
+                or _PER_EXPERT_BEFORE.search(text[max(0, start - 30):start]))
+
+
 @lru_cache(maxsize=1 << 12)  # the same entry text is read by evidence and by its facts
 def find_sizes(text: str) -> tuple[Found, ...]:
-    """Parameter counts ("7B", "1.1B", "3.8 billion") as plain integers."""
-    found = []
+    """Parameter counts ("7B", "1.1B", "3.8 billion", both ends of "1.5-72B") as plain
+    integers; one expert's share ("22B per expert") is not the model's size."""
+    found, ranges = [], []
+    for m in _SIZE_RANGE.finditer(text):
+        ranges.append((m.start(), m.end()))
+        if _per_expert(text, m.start(), m.end()):
+            continue
+        low, high = range_ends(m.group(1), m.group(2), m.group(3), m.group(4))
+        found += [Found(low, m.start(1), m.end(2) if m.group(2) else m.end(1), note=LOW_END),
+                  Found(high, m.start(3), m.end())]
+    ranged = Spans(ranges)
     for m in _SIZE.finditer(text):
+        if m.start() in ranged:
+            continue
         if m.group(1):
             value = amount(m.group(1), m.group(2))
             unit = m.group(2).lower()
@@ -125,8 +173,10 @@ def find_sizes(text: str) -> tuple[Found, ...]:
             if not re.match(r"\s*(parameters?|params?)\b", text[m.end():m.end() + 14], re.I):
                 continue
             value = amount(m.group(3), m.group(4))
+        if _per_expert(text, m.start(), m.end()):
+            continue
         found.append(Found(value, m.start(), m.end()))
-    return tuple(found)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 @lru_cache(maxsize=1 << 12)  # the same entry text is read by evidence and by its facts
@@ -158,8 +208,11 @@ def find_context_lengths(text: str) -> tuple[Found, ...]:
         number, unit = m.group(1), m.group(2)
         after = text[m.end(): m.end() + 40].lower()
         before = text[max(0, m.start() - 40): m.start()].lower()
-        after = re.split(r"[.;(]\s|,\s(?!\d)", after)[0]
+        # 'Name-270M: a long-context model': what follows a colon describes the name
+        after = re.split(r"[.;:(]\s|,\s(?!\d)", after)[0]
         before = re.split(r"[.;)]\s", before)[-1]
+        if unit and unit.lower() in _SIZE_UNITS and in_a_name(text, m.start()):
+            continue  # 'Gemma-3-270M', 'Qwen2.5-1M': a size in a name, whatever words stand near it
         tokens_after = re.match(r"[\s-]*(tokens?|token context|context)", after)
         says_context = re.match(r"[\s-]*(?:tokens?\s+(?:of\s+)?)?context", after) or "context" in before
         if not says_context and (_NOT_A_WINDOW.search(before) or _NOT_A_WINDOW.match(after)):
@@ -179,6 +232,21 @@ def find_context_lengths(text: str) -> tuple[Found, ...]:
             continue  # a few dozen tokens are a block, a prompt or an answer, not a model's window
         found.append(Found(value, m.start(), m.end()))
     return tuple(found)
+
+
+_SIZE_UNITS = {"m", "million"}
+_NAME_BEFORE = re.compile(r"(?:^|[^\w.\-])([\w.\-]+)-$")
+_NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?[kmbt]?", re.I)
+
+
+def in_a_name(text: str, at: int) -> bool:
+    """Is the number at `at` joined by a hyphen to a name ('Gemma-3-270M', not '4K-32K')?
+    Some part of what it is joined to is a name's: capitalised, or letters and digits."""
+    m = _NAME_BEFORE.search(text, max(0, at - 60), at)
+    if not m:
+        return False
+    return any(part and not _NUMBER_WITH_UNIT.fullmatch(part) and (part[0].isupper() or re.search(r"\d", part))
+               for part in m.group(1).split("-"))
 
 
 # A window shorter than this is no model's context (as ontology/shapes.ttl says).

@@ -23,3 +23,14 @@ class Spans:
     def __contains__(self, at: int) -> bool:
         i = bisect.bisect_right(self.starts, at) - 1
         return i >= 0 and at < self.ends[i]
+
+
+def occurrences(text: str, phrase: str) -> Spans:
+    """The spans where `phrase` stands in `text`, ignoring case (one pass of str.find)."""
+    spans, lowered, needle = [], text.lower(), phrase.lower()
+    if needle:
+        at = lowered.find(needle)
+        while at >= 0:
+            spans.append((at, at + len(needle)))
+            at = lowered.find(needle, at + len(needle))
+    return Spans(spans)

@@ -18,7 +18,6 @@ from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
 from llmkg.ingest.records import Ref
 
-_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*([BMT])?\s*[-~]\s*(\d+(?:\.\d+)?)\s*([BMT])\b", re.I)
 # 'Aa (32B)': a name with its size in parentheses, in a list. The name starts after a
 # separator (a lookbehind) and runs greedily to the '(' (its trailing spaces stripped
 # after): tried from every character, or lazily across a run of spaces, a long cell
@@ -150,9 +149,6 @@ def _columns(ex, table) -> None:
 
 
 def _ranged_sizes(text: str) -> list[int]:
-    """'671B' -> [671e9]; '0.6-32B' and '30B-235B' -> both ends; '7B, 70B' -> both."""
-    out = []
-    for m in _RANGE.finditer(text):
-        out += [F.amount(m.group(1), m.group(2) or m.group(4)), F.amount(m.group(3), m.group(4))]
-    out += [f.value for f in F.find_sizes(_RANGE.sub(" ", text))]
-    return out
+    """'671B' -> [671e9]; '0.6-32B', '0.135-270M' and '30B-235B' -> both ends (F.range_ends);
+    '7B, 70B' -> both."""
+    return [f.value for f in F.find_sizes(text)]

@@ -88,15 +88,20 @@ class ReasonReport:
     asserted: int = 0
     seconds: float = 0.0
     graph: str = vocab.INFERRED_GRAPH
+    reasoner: str = "HermiT"  # or "OWL 2 RL rules" (llmkg.validation.rules), whose triples are N-Triples text
 
     def ntriples(self) -> str:
         """The inferred triples as sorted N-Triples text (one per line)."""
-        return "".join(_nt(t) + " .\n" for t in self.inferred)
+        return "".join(_statement(t) + " .\n" for t in self.inferred)
 
     def nquads(self) -> str:
         """The inferred triples as sorted N-Quads in the inferred graph."""
         g = f"<{self.graph}>"
-        return "".join(f"{_nt(t)} {g} .\n" for t in self.inferred)
+        return "".join(f"{_statement(t)} {g} .\n" for t in self.inferred)
+
+
+def _statement(triple) -> str:
+    return triple if isinstance(triple, str) else _nt(triple)
 
 
 def reason(data: "rdflib.Graph | Iterable[tuple[Any, Any, Any]] | str", *,
