@@ -110,7 +110,7 @@ def test_jsonld_dump_compacts_ids_as_jsonld_js_does(cli, bundled_store, tmp_path
     ours = json.loads(out.read_text(encoding="utf-8"))
     context = json.loads((ROOT / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
     expanded = jsonld.from_rdf((tmp_path / "dump.nt").read_text(encoding="utf-8"),
-                               {"format": "application/n-quads"})
+                               {"format": "application/n-quads", "useNativeTypes": True})
     reference = jsonld.compact(expanded, context)  # PyLD: jsonld.js's algorithms in Python
     id_typed = {t for t, d in context["@context"].items() if isinstance(d, dict) and d.get("@type") == "@id"}
 
@@ -136,6 +136,13 @@ def test_jsonld_dump_compacts_ids_as_jsonld_js_does(cli, bundled_store, tmp_path
     assert "id:model/llama2" in node_iris(ours)
     assert node_iris(ours) == node_iris(reference)
     assert not any(iri.startswith("https://w3id.org/llmkg/id/") for iri in node_iris(ours))
+    # integers are JSON numbers to a plain JSON reader, as jsonld.js writes them with native types
+    llama = next(n for n in ours["@graph"] if n["@id"] == "id:model/llama2")
+    assert sorted(llama["parameterCount"]) == [7000000000, 13000000000, 70000000000]
+    assert llama == next(n for n in reference["@graph"] if n["@id"] == "id:model/llama2")
+    # and an RDF reader gets the same xsd:integer literals back
+    again = jsonld.to_rdf(ours, {"format": "application/n-quads"})
+    assert '"70000000000"^^<http://www.w3.org/2001/XMLSchema#integer>' in again
 
 
 def test_two_dumps_in_one_folder_keep_their_own_void(cli, bundled_store, tmp_path):
