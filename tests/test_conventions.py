@@ -16,7 +16,10 @@ from conftest import ROOT
 
 def test_version_and_completion(cli):
     done = cli("--version")
-    assert (done.returncode, done.stdout) == (0, f"llmkg {version('llmkg')}\n")
+    first, where = done.stdout.splitlines()
+    assert (done.returncode, first) == (0, f"llmkg {version('llmkg')}")
+    # the folder messages mean by data/llm-landscape.md (bundled)
+    assert (Path(where.split(" in ", 1)[1]) / "data" / "llm-landscape.md").is_file()
     help_text = cli("--help").stdout
     assert "--install-completion" in help_text and "--show-completion" in help_text
     script = cli("--show-completion", "bash", env={"SHELL": "/bin/bash"})
@@ -36,10 +39,23 @@ def test_version_and_completion(cli):
     (["build"], "[sparql|pyshacl]"),
     (["eval"], "[text|json]"),
     (["load"], "[auto|basic|digest]"),
+    (["export"], "-f, --format [turtle|ntriples|nquads|trig|jsonld]"),
+    (["plot"], "PICTURE:{timeline|lineage}"),
+    (["plot"], "-f, --format [svg|png]"),
     (["build"], "[CATALOGS]... Catalog markdown files or http(s) URLs of raw catalog pages (default: the bundled catalog)."),
 ])
 def test_fixed_choices_are_shown_in_help(cli, command, shown):
     assert shown in " ".join(cli(*command, "--help").stdout.split())
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_command_summaries_are_whole_sentences(cli, columns):
+    listing = cli("--help", env={"COLUMNS": columns}).stdout.split("Commands:")[1]
+    summaries = " ".join(listing.split())
+    assert "..." not in summaries
+    assert "build Build the store from catalogs: parse, extract, resolve, map, validate, store." in summaries
+    assert "plot Draw a picture of the graph to an SVG or PNG file (the same Vega-Lite picture `llmkg serve` " \
+           "shows)." in summaries.replace("Vega- Lite", "Vega-Lite")
 
 
 def test_choices_accept_any_case(cli, bundled_store):
