@@ -130,6 +130,18 @@ def test_first_seen_dates_read_off_the_texts(history):
     assert "2025-03-11" in rows(store, "first-seen", model="Claude 3.7 Sonnet")[0][2]
 
 
+def test_first_seen_of_a_dropped_model_is_a_row_without_a_note(cli, history):
+    """A name only an older version stated names something: a row, and no 'no entity is named'."""
+    removed = [row for row in rows(history.store, "removed-between", **{"from": "2024-11-05", "to": "2026-01-01"})
+               if row[0] == f"<{V.LLMKG}Model>"]
+    name = removed[0][2].strip('"')
+    done = cli("query", "first-seen", "--store", history.store, "-p", f"model={name}", "--format", "csv")
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 2, done.stdout
+    assert done.stderr == ""
+    nothing = cli("query", "first-seen", "--store", history.store, "-p", "model=Nothing Such 9000")
+    assert nothing.stdout.endswith("(0 rows)\n") and "no entity is named 'Nothing Such 9000'" in nothing.stderr
+
+
 def test_catalog_growth_has_a_row_per_version(history):
     growth = rows(history.store, "catalog-growth")
     assert [row[1][1:11] for row in growth] == [day for _, _, day in VERSIONS]

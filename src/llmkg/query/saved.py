@@ -257,8 +257,10 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
     return result
 
 
-# Whether a name parameter's key names anything (one index look-up)
-_NAMED = f"ASK {{ ?entity <{V.LLMKG}nameKey> ?key }}"
+# Whether a name parameter's key names anything (index look-ups): an entity
+# now, or one in some catalog version of a history store (a model it dropped)
+_NAMED = (f"ASK {{ {{ ?entity <{V.LLMKG}nameKey> ?key }} UNION "
+          f"{{ ?fact <{V.LLMKG}factObject> ?key ; <{V.LLMKG}factPredicate> <{V.LLMKG}nameKey> }} }}")
 
 
 def _run_embedded(db, saved: SavedQuery, terms: dict, federated: float | None = None) -> QueryResult:
