@@ -81,8 +81,11 @@ def parse_saved(path: Path) -> SavedQuery:
 
 
 def inline_query(text: str, *, where: str = "-e") -> SavedQuery:
-    """A query given as text (`llmkg query -e TEXT`, or `-` for standard input)."""
-    return SavedQuery("adhoc", None, text, where=where)
+    """A query given as text (`llmkg query -e TEXT`, or `-` for standard input);
+    the prefixes llmkg's tables show need no PREFIX line (llmkg.query.prefixes)."""
+    from llmkg.query.prefixes import with_prefixes
+
+    return SavedQuery("adhoc", None, with_prefixes(text, where=where), where=where)
 
 
 def read_stdin_query(stream) -> SavedQuery:
