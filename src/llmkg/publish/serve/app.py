@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from llmkg.errors import LlmkgError
 from llmkg.publish.serve import pages, sparql
 from llmkg.publish.serve.engine import Busy, Engine, Limits, TimeLimit
+from llmkg.publish.serve.listings import LISTINGS
 
 STATIC = Path(__file__).parent / "static"
 
@@ -106,6 +107,7 @@ def create_app(store=None, *, limits: Limits | None = None) -> Starlette:
         Route("/id/{rest:path}", pages.resource, name="resource"),
         Route("/search", pages.search, name="search"),
         Route("/pictures/{name}", pages.picture, name="picture"),
+        *[Route(f"/{kind}", pages.listing, name=kind) for kind in LISTINGS],  # index pages of each kind
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
