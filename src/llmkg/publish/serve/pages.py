@@ -187,6 +187,8 @@ async def search(request: Request) -> Response:
         if request.query_params.get("format") == "json":  # completion as one types (static/app.js)
             from starlette.responses import JSONResponse
 
+            # names that start with what was typed first, then the shorter
+            hits.sort(key=lambda h: (not name_key(h["label"]).startswith(key.value), len(h["label"]), h["label"]))
             return JSONResponse([{"label": h["label"], "href": h["href"]} for h in hits[:COMPLETIONS]])
         if len(hits) == 1 and hits[0]["href"]:
             return RedirectResponse(hits[0]["href"], status_code=303)
