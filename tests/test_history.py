@@ -321,3 +321,30 @@ def test_served_history_store_shows_when_the_catalog_stated_an_entity(history, t
     assert "First stated by the catalog in its version of 2024-11-05; still stated by the newest " \
            "version (2025-11-18)" in llama2
     assert "in its version of 2025-03-11" in r1
+
+
+def test_served_history_store_shows_each_fact_s_history_and_removed_entities(history, tmp_path):
+    """Per-fact history with versions and commits; a removed model titled by its label, with
+    its last facts; intervals kept out of 'What links here'; history queries not flagged."""
+    import html
+
+    from servers import running_llmkg
+
+    removed = [row for row in rows(history.store, "removed-between", **{"from": "2024-11-05", "to": "2026-01-01"})
+               if row[0] == f"<{V.LLMKG}Model>"][0]
+    gone, name = removed[1].strip("<>").removeprefix(V.ID), removed[2].strip('"')
+    with running_llmkg(history.store, tmp_path) as server:
+        llama2 = server.get("/id/model/llama2", headers={"Accept": "text/html"}).text
+        dropped = server.get(f"/id/{gone}", headers={"Accept": "text/html"})
+        home = server.get("/", headers={"Accept": "text/html"}).text
+    facts = llama2.split('id="fact-history"')[1].split("</section>")[0]
+    first, newest = history.versions[0], history.versions[-1]
+    assert "stated by every catalog version" in facts
+    assert f'title="commit {newest.commit}">{newest.commit[:7]}</code>' in facts or \
+           f'title="commit {first.commit}">{first.commit[:7]}</code>' in facts
+    assert "interval/" not in llama2.split("What links here")[1]
+    assert dropped.status_code == 200
+    assert f'<h1 id="label">{html.escape(name)}</h1>' in dropped.text
+    last = dropped.text.split('id="last-facts"')[1].split("</section>")[0]
+    assert html.escape(name) in last and ">name</th>" in last
+    assert "needs a history store" not in home
