@@ -340,8 +340,9 @@ def test_served_history_store_shows_each_fact_s_history_and_removed_entities(his
     facts = llama2.split('id="fact-history"')[1].split("</section>")[0]
     first, newest = history.versions[0], history.versions[-1]
     assert "stated by every catalog version" in facts
-    assert f'title="commit {newest.commit}">{newest.commit[:7]}</code>' in facts or \
-           f'title="commit {first.commit}">{first.commit[:7]}</code>' in facts
+    # each version links to its page, by date and commit
+    assert any(f'<a href="/id/version/{v.commit}" title="commit {v.commit}"><code>{v.commit[:7]}</code></a>' in facts
+               for v in (first, newest))
     assert "interval/" not in llama2.split("What links here")[1]
     assert dropped.status_code == 200
     assert f'<h1 id="label">{html.escape(name)}</h1>' in dropped.text

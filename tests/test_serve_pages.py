@@ -229,3 +229,19 @@ def test_home_page_puts_what_the_store_answers_first(llmkg_server):
     assert 'data-tag="history"' in text
     default = text.split('id="default-query">')[1].split("</script>")[0]
     assert "#+" not in default and "SELECT" in default
+
+
+def test_provenance_shows_the_catalog_line(llmkg_server):
+    """The source page holds the line's text; each fact's source link shows it on hover."""
+    import html
+
+    from llmkg.build import bundled_catalog
+
+    line = bundled_catalog().read_text(encoding="utf-8").split("\n")[79].strip()
+    source = llmkg_server.get("/id/source/llm-landscape.md/80", headers={"Accept": "text/html"}).text
+    assert '<h1 id="label">llm-landscape.md line 80</h1>' in source
+    assert f'<blockquote class="catalog-line" id="line-text"><code>{html.escape(line)}</code></blockquote>' in source
+    llama2 = llmkg_server.get("/id/model/llama2", headers={"Accept": "text/html"}).text
+    assert f'<a href="/id/source/llm-landscape.md/80" title="{html.escape(line)}">llm-landscape.md:80</a>' in llama2
+    turtle = llmkg_server.get("/id/source/llm-landscape.md/80", headers={"Accept": "text/turtle"}).text
+    assert "llmkg:lineText" in turtle

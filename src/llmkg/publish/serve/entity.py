@@ -27,19 +27,22 @@ _FACTS = _PREFIXES + """SELECT DISTINCT ?p ?o ?label ?g WHERE {
   GRAPH ?g { ?e ?p ?o }
   OPTIONAL { ?o rdfs:label ?label }
 } ORDER BY ?p ?o LIMIT %d""" % (MAX_FACTS + 1)
-_STATED = _PREFIXES + """SELECT DISTINCT ?p ?o ?source ?catalog ?line WHERE {
+_STATED = _PREFIXES + """SELECT DISTINCT ?p ?o ?source ?catalog ?line ?text WHERE {
   ?statement rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
   ?source llmkg:lineNumber ?line ; llmkg:inCatalog ?file .
   ?file rdfs:label ?catalog .
+  OPTIONAL { ?source llmkg:lineText ?text }
 } ORDER BY ?catalog ?line"""
-_LINES = _PREFIXES + """SELECT DISTINCT ?source ?catalog ?line WHERE {
+_LINES = _PREFIXES + """SELECT DISTINCT ?source ?catalog ?line ?text WHERE {
   ?e prov:wasDerivedFrom ?source .
   ?source llmkg:lineNumber ?line ; llmkg:inCatalog ?file .
   ?file rdfs:label ?catalog .
+  OPTIONAL { ?source llmkg:lineText ?text }
 } ORDER BY ?catalog ?line"""
 _INCOMING = _PREFIXES + """SELECT DISTINCT ?s ?p ?label WHERE {
   ?s ?p ?e .
   FILTER(?p != rdf:subject && ?p != rdf:object && ?p != llmkg:factSubject && ?p != llmkg:factObject)
+  FILTER(!STRSTARTS(STR(?s), "https://w3id.org/llmkg/id/interval/"))  # history intervals: the page's history section
   OPTIONAL { ?s rdfs:label ?label }
 } ORDER BY ?p ?label ?s LIMIT %d""" % (MAX_INCOMING + 1)
 _TRIPLES = _PREFIXES + """CONSTRUCT { ?e ?p ?o . ?statement ?sp ?so } WHERE {
@@ -101,7 +104,7 @@ class Entity:
         """The facts by property, in order; provenance links are the sources column, not rows."""
         grouped: dict[str, list[Fact]] = {}
         for fact in self.facts:
-            if fact.property != V.PROV + "wasDerivedFrom":
+            if fact.property not in (V.PROV + "wasDerivedFrom", V.LLMKG + "lineText"):  # shown apart
                 grouped.setdefault(fact.property, []).append(fact)
         return list(grouped.items())
 
@@ -130,7 +133,8 @@ def exists(store, iri: str) -> bool:
 
 
 def _source(row) -> Source:
-    return Source(row["catalog"].value, int(row["line"].value), row["source"].value)
+    return Source(row["catalog"].value, int(row["line"].value), row["source"].value,
+                  row["text"].value if row["text"] else None)
 
 
 def describe(store, iri: str) -> Entity | None:
@@ -173,9 +177,12 @@ def describe(store, iri: str) -> Entity | None:
 
 
 def _fallback_label(iri: str) -> str:
-    """'…/id/source/llm-landscape.md/80' -> 'source llm-landscape.md/80'."""
+    """'…/id/source/llm-landscape.md/80' -> 'llm-landscape.md line 80', else 'KIND SLUG'."""
     rest = iri.removeprefix(V.ID)
     kind, _, slug = rest.partition("/")
+    catalog, _, line = slug.rpartition("/")
+    if kind == V.SOURCE and catalog and line.isdigit():
+        return f"{catalog} line {line}"
     return f"{kind} {slug}" if slug else rest
 
 
