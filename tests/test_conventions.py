@@ -16,7 +16,10 @@ from conftest import ROOT
 
 def test_version_and_completion(cli):
     done = cli("--version")
-    assert (done.returncode, done.stdout) == (0, f"llmkg {version('llmkg')}\n")
+    first, where = done.stdout.splitlines()
+    assert (done.returncode, first) == (0, f"llmkg {version('llmkg')}")
+    # the folder messages mean by data/llm-landscape.md (bundled)
+    assert (Path(where.split(" in ", 1)[1]) / "data" / "llm-landscape.md").is_file()
     help_text = cli("--help").stdout
     assert "--install-completion" in help_text and "--show-completion" in help_text
     script = cli("--show-completion", "bash", env={"SHELL": "/bin/bash"})
@@ -36,10 +39,23 @@ def test_version_and_completion(cli):
     (["build"], "[sparql|pyshacl]"),
     (["eval"], "[text|json]"),
     (["load"], "[auto|basic|digest]"),
+    (["export"], "-f, --format [turtle|ntriples|nquads|trig|jsonld]"),
+    (["plot"], "PICTURE:{timeline|lineage}"),
+    (["plot"], "-f, --format [svg|png]"),
     (["build"], "[CATALOGS]... Catalog markdown files or http(s) URLs of raw catalog pages (default: the bundled catalog)."),
 ])
 def test_fixed_choices_are_shown_in_help(cli, command, shown):
     assert shown in " ".join(cli(*command, "--help").stdout.split())
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_command_summaries_are_whole_sentences(cli, columns):
+    listing = cli("--help", env={"COLUMNS": columns}).stdout.split("Commands:")[1]
+    summaries = " ".join(listing.split())
+    assert "..." not in summaries
+    assert "build Build the store from catalogs: parse, extract, resolve, map, validate, store." in summaries
+    assert "plot Draw a picture of the graph to an SVG or PNG file (the same Vega-Lite picture `llmkg serve` " \
+           "shows)." in summaries.replace("Vega- Lite", "Vega-Lite")
 
 
 def test_choices_accept_any_case(cli, bundled_store):
@@ -110,7 +126,7 @@ def test_jsonld_dump_compacts_ids_as_jsonld_js_does(cli, bundled_store, tmp_path
     ours = json.loads(out.read_text(encoding="utf-8"))
     context = json.loads((ROOT / "ontology" / "context.jsonld").read_text(encoding="utf-8"))
     expanded = jsonld.from_rdf((tmp_path / "dump.nt").read_text(encoding="utf-8"),
-                               {"format": "application/n-quads"})
+                               {"format": "application/n-quads", "useNativeTypes": True})
     reference = jsonld.compact(expanded, context)  # PyLD: jsonld.js's algorithms in Python
     id_typed = {t for t, d in context["@context"].items() if isinstance(d, dict) and d.get("@type") == "@id"}
 
@@ -136,6 +152,13 @@ def test_jsonld_dump_compacts_ids_as_jsonld_js_does(cli, bundled_store, tmp_path
     assert "id:model/llama2" in node_iris(ours)
     assert node_iris(ours) == node_iris(reference)
     assert not any(iri.startswith("https://w3id.org/llmkg/id/") for iri in node_iris(ours))
+    # integers are JSON numbers to a plain JSON reader, as jsonld.js writes them with native types
+    llama = next(n for n in ours["@graph"] if n["@id"] == "id:model/llama2")
+    assert sorted(llama["parameterCount"]) == [7000000000, 13000000000, 70000000000]
+    assert llama == next(n for n in reference["@graph"] if n["@id"] == "id:model/llama2")
+    # and an RDF reader gets the same xsd:integer literals back
+    again = jsonld.to_rdf(ours, {"format": "application/n-quads"})
+    assert '"70000000000"^^<http://www.w3.org/2001/XMLSchema#integer>' in again
 
 
 def test_two_dumps_in_one_folder_keep_their_own_void(cli, bundled_store, tmp_path):

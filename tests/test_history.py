@@ -130,6 +130,18 @@ def test_first_seen_dates_read_off_the_texts(history):
     assert "2025-03-11" in rows(store, "first-seen", model="Claude 3.7 Sonnet")[0][2]
 
 
+def test_first_seen_of_a_dropped_model_is_a_row_without_a_note(cli, history):
+    """A name only an older version stated names something: a row, and no 'no entity is named'."""
+    removed = [row for row in rows(history.store, "removed-between", **{"from": "2024-11-05", "to": "2026-01-01"})
+               if row[0] == f"<{V.LLMKG}Model>"]
+    name = removed[0][2].strip('"')
+    done = cli("query", "first-seen", "--store", history.store, "-p", f"model={name}", "--format", "csv")
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 2, done.stdout
+    assert done.stderr == ""
+    nothing = cli("query", "first-seen", "--store", history.store, "-p", "model=Nothing Such 9000")
+    assert nothing.stdout.endswith("(0 rows)\n") and "no entity is named 'Nothing Such 9000'" in nothing.stderr
+
+
 def test_catalog_growth_has_a_row_per_version(history):
     growth = rows(history.store, "catalog-growth")
     assert [row[1][1:11] for row in growth] == [day for _, _, day in VERSIONS]
@@ -309,3 +321,31 @@ def test_served_history_store_shows_when_the_catalog_stated_an_entity(history, t
     assert "First stated by the catalog in its version of 2024-11-05; still stated by the newest " \
            "version (2025-11-18)" in llama2
     assert "in its version of 2025-03-11" in r1
+
+
+def test_served_history_store_shows_each_fact_s_history_and_removed_entities(history, tmp_path):
+    """Per-fact history with versions and commits; a removed model titled by its label, with
+    its last facts; intervals kept out of 'What links here'; history queries not flagged."""
+    import html
+
+    from servers import running_llmkg
+
+    removed = [row for row in rows(history.store, "removed-between", **{"from": "2024-11-05", "to": "2026-01-01"})
+               if row[0] == f"<{V.LLMKG}Model>"][0]
+    gone, name = removed[1].strip("<>").removeprefix(V.ID), removed[2].strip('"')
+    with running_llmkg(history.store, tmp_path) as server:
+        llama2 = server.get("/id/model/llama2", headers={"Accept": "text/html"}).text
+        dropped = server.get(f"/id/{gone}", headers={"Accept": "text/html"})
+        home = server.get("/", headers={"Accept": "text/html"}).text
+    facts = llama2.split('id="fact-history"')[1].split("</section>")[0]
+    first, newest = history.versions[0], history.versions[-1]
+    assert "stated by every catalog version" in facts
+    # each version links to its page, by date and commit
+    assert any(f'<a href="/id/version/{v.commit}" title="commit {v.commit}"><code>{v.commit[:7]}</code></a>' in facts
+               for v in (first, newest))
+    assert "interval/" not in llama2.split("What links here")[1]
+    assert dropped.status_code == 200
+    assert f'<h1 id="label">{html.escape(name)}</h1>' in dropped.text
+    last = dropped.text.split('id="last-facts"')[1].split("</section>")[0]
+    assert html.escape(name) in last and ">name</th>" in last
+    assert "needs a history store" not in home

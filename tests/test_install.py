@@ -44,11 +44,14 @@ def test_installed_llmkg_builds_and_queries_from_any_folder(installed, tmp_path)
     site = installed.parent.parent / "lib"
     built = run(installed, "build", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
-    source = re.search(r"^Built \.llmkg/store from (.+)$", built.stdout, flags=re.M).group(1)
-    assert Path(source).is_file() and Path(source).is_relative_to(site)  # the wheel's copy, opened by path
+    # the wheel's copy is named as the README names it; `--version` says where it is
+    assert re.search(r"^Built \.llmkg/store from data/llm-landscape\.md \(bundled\)$", built.stdout, flags=re.M)
+    assert "site-packages" not in built.stdout
+    where = Path(run(installed, "--version", cwd=tmp_path).stdout.split(" in ", 1)[1].strip())
+    assert (where / "data" / "llm-landscape.md").is_file() and where.is_relative_to(site)
     assert "llmkg:Model" in built.stdout
-    problem = re.search(r"^  (/\S+\.md):(\d+): ", built.stdout, flags=re.M)
-    assert problem and Path(problem.group(1)).is_file()  # entries not understood: a file a user can open
+    problem = re.search(r"^  data/llm-landscape\.md:(\d+): ", built.stdout, flags=re.M)
+    assert problem  # entries not understood: at a line of the file --version locates
     rows = run(installed, "query", "models-per-organization", "--format", "csv", cwd=tmp_path)
     assert rows.returncode == 0 and rows.stdout.startswith("organization,organizationName,models")
     shown = run(installed, "query", "lineage", "--show", cwd=tmp_path)
@@ -61,8 +64,7 @@ def test_installed_errors_cite_paths_a_user_can_open(installed, tmp_path):
     run(installed, "build", "-q", cwd=tmp_path)
     strict = run(installed, "build", "--strict", cwd=tmp_path)
     assert strict.returncode == 2
-    where = re.search(r"\((/\S+):(\d+)\)", strict.stderr)
-    assert where and Path(where.group(1)).is_file(), strict.stderr
+    assert re.search(r"\(data/llm-landscape\.md:(\d+)\)", strict.stderr), strict.stderr
     bad = run(installed, "query", "lineage", "-p", "nope=1", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.startswith("Error: query 'lineage' has no parameter 'nope'")
     mine = tmp_path / "mine"

@@ -39,7 +39,7 @@ def test_lineage_svg_and_png(tmp_path, served_store):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["plot", "pie", "--output", "x.svg"], "Error: unknown picture 'pie'. Use one of: timeline, lineage"),
+    (["plot", "pie", "--output", "x.svg"], "Error: Invalid value for 'PICTURE:{timeline|lineage}': 'pie' is not one of 'timeline', 'lineage'"),
     (["plot", "timeline", "--output", "x.pdf"], "Error: cannot draw a picture as 'pdf'. Write a .svg or .png file"),
     (["plot", "lineage", "-p", "model=nothing at all", "--output", "x.svg"], "Error: no such model"),
     (["plot", "timeline", "-p", "model=Llama", "--output", "x.svg"],

@@ -233,3 +233,31 @@ def test_every_form_runs_on_a_remote_endpoint_as_on_the_store(cli, bundled_store
         assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines()), args
     miss = cli("query", "lineage", "-p", "model=Lamma 2", "--endpoint", oxigraph_server.query_url)
     assert miss.returncode == 0 and miss.stderr == "note: no entity is named 'Lamma 2' (parameter model)\n"
+
+
+def test_known_prefixes_need_no_prefix_line(cli, bundled_store):
+    """What the tables show (llmkg:, rdfs:, model:) can be pasted into -e as is."""
+    done = cli("query", "--store", bundled_store, "--format", "csv", "-e",
+               "SELECT ?n WHERE { model:llama2 a llmkg:Model ; rdfs:label ?n }")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "n\nLlama 2\n", "")
+    # a declaration of its own wins; one in a string, an IRI or a comment is no use of a prefix
+    own = cli("query", "--store", bundled_store, "--format", "csv", "-e",
+              "PREFIX rdfs: <http://example.org/> # foo:bar\n"
+              "SELECT ?n WHERE { model:llama2 rdfs:label ?n FILTER(?n != 'x:y' && ?n != <http://a/b:c>) }")
+    assert (own.returncode, own.stdout) == (0, "n\n")
+
+
+def test_unknown_prefix_is_named_with_its_line(cli, bundled_store):
+    done = cli("query", "--store", bundled_store, "-e", "SELECT *\nWHERE { ?s foo:bar ?o }")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("Error: unknown prefix 'foo:' (-e:2). Declare it (PREFIX foo: <IRI>) "
+                                  "or use one llmkg knows: ")
+    assert "llmkg:," in done.stderr and "schema:," in done.stderr
+
+
+def test_prefixes_go_after_a_header():
+    from llmkg.query.prefixes import with_prefixes
+
+    text = "#+ summary: mine\n# a comment\nSELECT * { ?s a llmkg:Model }"
+    assert with_prefixes(text) == ("#+ summary: mine\n# a comment\n"
+                                   "PREFIX llmkg: <https://w3id.org/llmkg/ontology#> SELECT * { ?s a llmkg:Model }")

@@ -390,14 +390,16 @@ def test_models_by_organization_by_alternative_name(store):
 
 
 def test_section_contents(store):
+    """Papers: those listed in the section and those its models are described in
+    (a catalog's papers are links in model entries: none has inSection of its own)."""
     rows = run(store, "section-contents")
     assert column(rows, "sectionName", "parentName", "models", "papers") == [
         ("Evolutionary Tree of Large Language Models", None, 0, 2),
-        ("LLM for Domain Specific", None, 2, 0),
-        ("Deepseek", "Large Language Model Collection", 2, 0),
+        ("LLM for Domain Specific", None, 2, 1),
+        ("Deepseek", "Large Language Model Collection", 2, 2),
         ("Llama variants emerged in 2023", "Large Language Model Collection", 2, 0),
-        ("Meta", "Large Language Model Collection", 4, 0),
-        ("Mistral", "Large Language Model Collection", 3, 0),
+        ("Meta", "Large Language Model Collection", 4, 2),
+        ("Mistral", "Large Language Model Collection", 3, 2),
     ]
 
 

@@ -152,3 +152,97 @@ def test_editor_states_the_row_cap(page):
     notice.wait_for(state="visible", timeout=WAIT)
     assert notice.inner_text() == "row cap of 10000 rows reached: results truncated"
     assert page.locator(".yasr table tbody tr").count() == 1000  # drawn; all 10,000 downloadable
+
+
+# --- layout, navigation, completion (issue 20) ------------------------------------------
+
+PAGES = ["/", "/id/model/llama2", "/id/organization/meta", "/models", "/organizations", "/papers",
+         "/architectures", "/pictures/timeline", "/pictures/lineage?model=Llama+2",
+         "/queries/models-by-organization?organization=Meta&run=1", "/id/source/llm-landscape.md/80",
+         "/id/model/no-such-model", "/search?q=lamma"]
+
+
+def _expected_404s(page, n: int) -> None:
+    """Chromium logs a page answered 404 (a page of suggestions) as a console error: expected here."""
+    expected = [p for p in page.problems if "status of 404" in p]
+    assert len(expected) == n
+    for problem in expected:
+        page.problems.remove(problem)
+
+
+@pytest.mark.parametrize("width", [360, 390, 1280])
+def test_pages_fit_the_viewport(page, width):
+    """No page is wider than the window, from a small phone up (pictures drawn first)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in PAGES:
+        page.goto(page.base + path)
+        page.wait_for_load_state("load")
+        if page.locator("[data-vega]").count():
+            page.locator("[data-vega][data-rendered=true]").first.wait_for(timeout=WAIT)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    _expected_404s(page, 2)
+    # the lineage picture uses the width of a wide page, not a fixed 550 px
+    if width == 1280:
+        drawn = page.evaluate("document.querySelector('[data-vega=spec-lineage] svg') === null")
+        page.goto(page.base + "/pictures/lineage?model=Llama+2")
+        svg = page.locator("[data-vega=spec-lineage][data-rendered=true] svg").first
+        svg.wait_for(timeout=WAIT)
+        assert drawn and svg.bounding_box()["width"] > 1000
+
+
+def test_index_page_sorts_and_filters(page):
+    page.goto(page.base + "/models")
+    rows = page.locator("table#listing tbody tr")
+    total = rows.count()
+    assert total > 100
+    page.locator("th button.sort", has_text="released").click()
+    first = page.locator("table#listing tbody tr").first.locator("td").nth(2).get_attribute("data-sort")
+    dated = [d for d in page.locator("table#listing tbody td:nth-child(3)").evaluate_all(
+        "cells => cells.map(c => c.dataset.sort)") if d]
+    assert first == min(dated)
+    page.locator("th button.sort", has_text="released").click()  # again: newest first
+    assert page.locator("table#listing tbody tr").first.locator("td").nth(2).get_attribute("data-sort") == max(dated)
+    page.locator("input[data-filter=listing]").fill("llama")
+    visible = page.locator("table#listing tbody tr:not([hidden])")
+    assert 3 <= visible.count() < total
+    assert all("llama" in t.lower() for t in visible.all_inner_texts())
+    assert page.locator("[data-shown=listing]").inner_text() == f"{visible.count()} rows"
+    # the top bar links every index
+    for name in ("Models", "Organisations", "Papers", "Architectures"):
+        assert page.locator("header.bar nav a", has_text=name).count() == 1
+
+
+def test_search_completes_as_one_types(page):
+    page.goto(page.base + "/models")
+    page.locator("form.search input[name=q]").press_sequentially("lla", delay=30)
+    page.locator("#completions option").first.wait_for(state="attached", timeout=WAIT)
+    options = page.locator("#completions option").evaluate_all("os => os.map(o => o.value)")
+    assert "Llama 2" in options
+
+
+def test_editor_declares_a_known_prefix_as_it_is_typed(page):
+    page.goto(page.base + "/")
+    page.wait_for_selector("#yasgui[data-ready=true] .CodeMirror", timeout=WAIT)
+    page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)",
+                  "SELECT ?n WHERE { model:llama2 schema:name ?n }")
+    text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    assert "PREFIX model: <https://w3id.org/llmkg/id/model/>" in text
+    assert "PREFIX schema: <https://schema.org/>" in text
+    # the default query is shown without its '#+' header and comments
+    page.goto(page.base + "/")
+    page.wait_for_selector("#yasgui[data-ready=true] .CodeMirror", timeout=WAIT)
+    shown = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    assert "#" not in shown.replace("ontology#", "").replace("schema#", "")
+
+
+def test_did_you_mean_links_to_the_close_name(page):
+    page.goto(page.base + "/pictures/lineage?model=Lamma+2")
+    page.locator("#did-you-mean a", has_text="Llama 2").first.click()
+    page.locator("[data-vega=spec-lineage][data-rendered=true]").wait_for(timeout=WAIT)
+    assert "model=Llama+2" in page.url
+    page.goto(page.base + "/id/model/llama21")  # a slug near llama2
+    assert "Llama 2" in page.locator("#did-you-mean").inner_text()
+    page.goto(page.base + "/search?q=lamma+2")
+    page.locator("#did-you-mean a", has_text="Llama 2").first.click()
+    page.wait_for_url(page.base + "/id/model/llama2", timeout=WAIT)
+    _expected_404s(page, 3)

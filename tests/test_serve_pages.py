@@ -173,3 +173,75 @@ def test_bad_protocol_requests_are_one_line_4xx(llmkg_server, request_kwargs, st
     response = llmkg_server.post("/sparql", **request_kwargs)
     assert response.status_code == status
     assert response.text.startswith(message) and response.text.count("\n") == 1
+
+
+# --- what a person reads (issue 20) ------------------------------------------------------
+
+def test_entity_page_values_are_readable(llmkg_server):
+    text = llmkg_server.get("/id/model/llama2", headers={"Accept": "text/html"}).text
+    assert 'title="70,000,000,000 (xsd:integer)">70B</span>' in text      # size, exact value on hover
+    assert 'title="2023-07-18 (xsd:date)">18 Jul 2023</span>' in text
+    assert ">context length</th>" in text and ">parameter count</th>" in text  # ontology labels
+    assert "xsd:integer</span>" not in text and "llmkg:contextLength</td>" not in text
+    assert ">read from</th>" not in text      # provenance is the sources column, not a row
+    assert '<a href="/id/organization/meta" title="https://w3id.org/llmkg/id/organization/meta">Meta</a>' in text
+
+
+def test_index_pages_list_every_entity_of_their_kind(llmkg_server, served_store):
+    import pyoxigraph
+
+    store = pyoxigraph.Store.read_only(str(served_store))
+    L = "https://w3id.org/llmkg/ontology#"
+    for path, kind in (("/models", "Model"), ("/organizations", "Organization"), ("/papers", "Paper"),
+                       ("/architectures", "Architecture")):
+        count = len(list(store.query(f"SELECT DISTINCT ?e {{ ?e a <{L}{kind}> }}", use_default_graph_as_union=True)))
+        page = llmkg_server.get(path, headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert page.text.count('<tr><td data-sort=') >= count > 0, path
+    meta = llmkg_server.get("/id/organization/meta", headers={"Accept": "text/html"}).text
+    models = meta.split('id="models"')[1].split("</section>")[0]
+    assert '<a href="/id/model/llama2">Llama 2</a>' in models and "70B" in models
+
+
+def test_suggestions_as_json_and_did_you_mean(llmkg_server):
+    hits = llmkg_server.get("/search", params={"q": "lla", "format": "json"}).json()
+    assert hits[0]["label"].lower().startswith("lla") and {"label", "href"} <= set(hits[0])
+    missing = llmkg_server.get("/pictures/lineage", params={"model": "Lamma 2"}, headers={"Accept": "text/html"})
+    assert missing.status_code == 404 and 'href="/pictures/lineage?model=Llama+2">Llama 2</a>' in missing.text
+
+
+def test_pictures_say_what_they_count(llmkg_server):
+    timeline = llmkg_server.get("/pictures/timeline", params={"format": "json"}).json()
+    assert all(p["row"].endswith(" dated)") for p in timeline["data"]["values"])
+    assert "dated" in timeline["description"]
+    lineage = llmkg_server.get("/pictures/lineage", params={"model": "Llama 2", "format": "json"}).json()
+    shape = lineage["layer"][1]["encoding"]["shape"]
+    assert shape["title"] == "model"
+    assert {n["role"] for n in lineage["layer"][1]["data"]["values"]} == {"this model", "related model"}
+
+
+def test_home_page_puts_what_the_store_answers_first(llmkg_server):
+    text = llmkg_server.get("/", headers={"Accept": "text/html"}).text
+    cards = text.split('<div class="cards">')[1]
+    history = cards.index('id="q-first-seen"')
+    assert cards.index('id="q-models-per-organization"') < history
+    assert "needs a history store" in cards[history:history + 2000]
+    assert 'data-tag="history"' in text
+    default = text.split('id="default-query">')[1].split("</script>")[0]
+    assert "#+" not in default and "SELECT" in default
+
+
+def test_provenance_shows_the_catalog_line(llmkg_server):
+    """The source page holds the line's text; each fact's source link shows it on hover."""
+    import html
+
+    from llmkg.build import bundled_catalog
+
+    line = bundled_catalog().read_text(encoding="utf-8").split("\n")[79].strip()
+    source = llmkg_server.get("/id/source/llm-landscape.md/80", headers={"Accept": "text/html"}).text
+    assert '<h1 id="label">llm-landscape.md line 80</h1>' in source
+    assert f'<blockquote class="catalog-line" id="line-text"><code>{html.escape(line)}</code></blockquote>' in source
+    llama2 = llmkg_server.get("/id/model/llama2", headers={"Accept": "text/html"}).text
+    assert f'<a href="/id/source/llm-landscape.md/80" title="{html.escape(line)}">llm-landscape.md:80</a>' in llama2
+    turtle = llmkg_server.get("/id/source/llm-landscape.md/80", headers={"Accept": "text/turtle"}).text
+    assert "llmkg:lineText" in turtle

@@ -98,9 +98,10 @@ def _counted(items: list, tick):
 
 
 def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | None,
-              max_catalog_bytes: int | None = None):
+              max_catalog_bytes: int | None = None, texts: dict | None = None):
     """Parse, extract and resolve: one entity per real thing, problems into the report.
 
+    `texts`, if given, gets the text of every catalog line, by (file name, line).
     A catalog in which no entry is found (no model, organisation, paper or
     architecture: headings at most) is refused: it is not a catalog (an empty
     file, a README, /etc/passwd) and would build an empty graph.
@@ -121,6 +122,8 @@ def _entities(catalogs: list[Path], report: BuildReport, progress: Progress | No
             report.repaired_lines += repaired
             chunks += split_text(text, path=catalog_path, lines_per_chunk=LINES_PER_CHUNK)
             tick(i, len(catalogs))
+    if texts is not None:  # the lines' texts, for the provenance graph (llmkg:lineText)
+        texts.update(line_texts(chunks))
     with clock.stage("parse+extract", len(chunks)) as tick:
         for extraction in _extract_chunks(chunks, tick):
             records.extend(extraction.records)
@@ -206,13 +209,23 @@ def _worker_start(parent: int) -> None:
         os._exit(1)
 
 
-def _mapped(entities, report: BuildReport):
+def line_texts(chunks) -> dict:
+    """(catalog file name, line number) -> the line's text, for chunks of catalogs."""
+    texts = {}
+    for chunk in chunks:
+        name = Path(chunk.path).name
+        for offset, text in enumerate(chunk.text.split("\n")):
+            texts[(name, chunk.first_line + offset)] = text
+    return texts
+
+
+def _mapped(entities, report: BuildReport, texts: dict | None = None):
     """The N-Quads lines of `entities` (a generator); values that are no RDF
     term become problems once all are mapped."""
     from llmkg.ingest.mapping import to_nquads
 
     mapping_problems: list[str] = []
-    yield from to_nquads(entities, mapping_problems)
+    yield from to_nquads(entities, mapping_problems, texts)
     for text in mapping_problems:
         file, line, reason = text.split(":", 2)
         report.problems.append(Problem(file, int(line), reason.strip(), "", partial=True))
@@ -247,11 +260,12 @@ def graph_quads(catalogs: Sequence[Path] = (), *, report: BuildReport | None = N
     catalogs = [Path(c) for c in catalogs] or [bundled_catalog()]
     report = report or BuildReport([str(c) for c in catalogs])
     with _without_gc():
-        entities = _entities(catalogs, report, progress)
+        texts: dict = {}
+        entities = _entities(catalogs, report, progress, texts=texts)
         with _Clock(report, progress).stage("map"):
             from llmkg.ingest.mapping import quads_of
 
-            quads = list(quads_of(_mapped(entities, report)))
+            quads = list(quads_of(_mapped(entities, report, texts)))
     return quads, report.problems
 
 
@@ -303,11 +317,12 @@ def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, force
     from llmkg.staging import staged_store
 
     clock = _Clock(report, progress)
-    entities = _entities(catalogs, report, progress, max_catalog_bytes)
+    texts: dict = {}
+    entities = _entities(catalogs, report, progress, max_catalog_bytes, texts)
     try:
         with staged_store(report.store) as db:
             with clock.stage("map+store", len(entities)) as tick:
-                _store_lines(db, _mapped(_counted(entities, tick), report))
+                _store_lines(db, _mapped(_counted(entities, tick), report, texts))
             if strict and report.problems:
                 from llmkg.paths import display_path
 

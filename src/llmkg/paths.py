@@ -24,11 +24,35 @@ def shipped(name: str) -> Path:
     raise CatalogError(f"llmkg's {name}/ folder is missing", hint="reinstall llmkg")
 
 
+SHIPPED = ("data", "ontology", "queries")
+
+
+def shipped_name(path: Path | str) -> str | None:
+    """'data/llm-landscape.md' for a file llmkg ships (in a checkout or an
+    installed wheel), as the README names it; None for any other file."""
+    try:
+        resolved = Path(path).resolve()
+    except OSError:
+        return None
+    here = Path(__file__).resolve()
+    for root in (here.parents[2], here.parent / "_shipped"):
+        for name in SHIPPED:
+            if resolved.is_relative_to(root / name):
+                return str(resolved.relative_to(root))
+    return None
+
+
 def display_path(path: Path | str) -> str:
     """`path` as a user can open it from where they are: relative to the current
-    folder when inside it, else absolute (a catalog or query llmkg ships, too)."""
+    folder when inside it; a file llmkg ships as the README names it
+    ('data/llm-landscape.md': `llmkg --version` says where those are); else absolute."""
     path = Path(path)
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
-        return str(path.resolve())
+        return shipped_name(path) or str(path.resolve())
+
+
+def shipped_root() -> Path:
+    """The folder that holds data/, ontology/ and queries/ as llmkg ships them."""
+    return shipped("data").parent

@@ -20,6 +20,20 @@ from llmkg.errors import LlmkgError, printable
 INTERRUPTED = "interrupted, the previous store is unchanged"
 
 
+def _summaries() -> None:
+    """Each command's whole first sentence as its line in `llmkg --help`
+    (click would cut it to the width left beside the names, with '...')."""
+    import inspect
+
+    for info in app.registered_commands:
+        if info.short_help is None and info.callback.__doc__:
+            paragraph = " ".join(inspect.cleandoc(info.callback.__doc__).split("\n\n")[0].split())
+            info.short_help = paragraph.split(". ")[0].removesuffix(".") + "."
+
+
+_summaries()
+
+
 def _narrowed(args: list[str]) -> typer.Typer:
     """`app` with only the command that `args` name, or the whole `app`.
 

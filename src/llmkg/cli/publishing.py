@@ -10,12 +10,13 @@ from typing import Optional
 import typer
 
 from llmkg.cli.app import StoreOption, app, choice, echo_err
+from llmkg.publish.formats import names as format_names
 
 
 @app.command()
 def export(
-    format: Optional[str] = typer.Option(None, "--format", "-f",
-                                         help="turtle, ntriples, nquads, trig or jsonld, in any case "
+    format: Optional[str] = typer.Option(None, "--format", "-f", metavar=f"[{'|'.join(format_names())}]",
+                                         help="The dump's format, in any case, or an alias such as ttl or nt "
                                               "(default: from the --output extension)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="File to write (.gz compresses), or - for standard output (the "

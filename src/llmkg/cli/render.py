@@ -73,11 +73,19 @@ def _catalog_names(catalog: str) -> tuple[str, str]:
     return Path(catalog).name, display_path(catalog)
 
 
+def _catalogs_shown(paths: dict[str, str], catalogs: list[str]) -> str:
+    """'data/llm-landscape.md (bundled)' for the catalog llmkg ships, else its path."""
+    from llmkg.paths import shipped_name
+
+    return ", ".join(shown + (" (bundled)" if shipped_name(c) == shown else "")
+                     for shown, c in zip(paths.values(), catalogs))
+
+
 def build_summary(report, *, quiet: bool = False) -> str:
     lines = []
     paths = dict(map(_catalog_names, report.catalogs))
     if not quiet:
-        lines.append(f"Built {report.store} from {', '.join(paths.values())}")
+        lines.append(f"Built {report.store} from {_catalogs_shown(paths, report.catalogs)}")
         if report.repaired_lines:
             lines.append(f"  repaired mojibake on {report.repaired_lines} lines")
         lines.append("Classes:")

@@ -10,6 +10,8 @@ from typing import Optional
 import typer
 
 from llmkg.cli.app import StoreOption, app, echo_err
+from llmkg.cli.app import choice
+from llmkg.publish.pictures import PICTURES
 
 
 @app.command()
@@ -57,11 +59,13 @@ def serve(
 
 @app.command()
 def plot(
-    picture: str = typer.Argument(..., help="timeline (model releases by organisation) or lineage (of a model)."),
+    picture: str = typer.Argument(..., click_type=choice(*PICTURES), show_default=False,
+                                  help="timeline (model releases by organisation) or lineage (of a model)."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write: .svg or .png."),
     param: list[str] = typer.Option(None, "--param", "-p", help="key=value, repeatable (lineage: model=NAME).",
                                     show_default=False),
-    format: Optional[str] = typer.Option(None, "--format", "-f", help="svg or png (default: from --output)."),
+    format: Optional[str] = typer.Option(None, "--format", "-f", click_type=choice("svg", "png"),
+                                         help="svg or png (default: from --output)."),
     store: Optional[Path] = StoreOption,
 ) -> None:
     """Draw a picture of the graph to an SVG or PNG file (the same Vega-Lite picture `llmkg serve` shows)."""

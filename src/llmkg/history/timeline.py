@@ -97,7 +97,7 @@ def _place(unit: Unit) -> tuple:
 def version_lines(version_units: list[Unit], extractions: _Extractions, lexicon,
                   report: BuildReport) -> list[str]:
     """The N-Quads lines a plain build writes for one version (data and provenance graphs)."""
-    from llmkg.build import _mapped
+    from llmkg.build import _mapped, line_texts
     from llmkg.ingest.resolve import resolve
 
     records = []
@@ -106,7 +106,8 @@ def version_lines(version_units: list[Unit], extractions: _Extractions, lexicon,
         records.extend(extraction.records)
         report.problems.extend(extraction.problems)
         report.resources += extraction.resources
-    return list(_mapped(resolve(records, lexicon, doubts=report.problems), report))
+    texts = line_texts(unit.chunk for unit in version_units)
+    return list(_mapped(resolve(records, lexicon, doubts=report.problems), report, texts))
 
 
 def build_history(repo: Path | str, paths: list[str], *, store: Path | None = None,

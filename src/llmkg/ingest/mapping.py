@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -122,10 +122,15 @@ def quads_of(lines: Iterable[str]) -> Iterator[Quad]:
     return parse("".join(lines).encode(), format=RdfFormat.N_QUADS)
 
 
-def to_nquads(entities: Iterable[Entity], problems: list[str] | None = None) -> Iterator[str]:
+MAX_LINE_TEXT = 2_000  # characters of a catalog line kept as its llmkg:lineText
+
+
+def to_nquads(entities: Iterable[Entity], problems: list[str] | None = None,
+              texts: Mapping[Source, str] | None = None) -> Iterator[str]:
     """All quads of the data and provenance graphs for `entities`, one N-Quads line each.
 
-    Values that are no RDF term are left out and described in `problems`.
+    Values that are no RDF term are left out and described in `problems`;
+    `texts`: the catalog lines' texts, stated on each source line read.
     """
     lines: set[Source] = set()
     catalogs: dict[str, str] = {}
@@ -174,12 +179,15 @@ def to_nquads(entities: Iterable[Entity], problems: list[str] | None = None) -> 
     if scheme_used:
         yield f"<{SCHEME}> {_RDF_TYPE} {_iri(V.SKOS + 'ConceptScheme')}{_IN_DATA}"
         yield f"<{SCHEME}> {_LABEL} {_plain('Sections of the LLM landscape catalog')}{_IN_DATA}"
-    source_line_class, line_number, in_catalog = (
-        _iri(V.LLMKG + n) for n in ("SourceLine", "lineNumber", "inCatalog"))
+    source_line_class, line_number, in_catalog, line_text = (
+        _iri(V.LLMKG + n) for n in ("SourceLine", "lineNumber", "inCatalog", "lineText"))
     for source in sorted(lines):
         line_node = source_line(source)
         yield f"{line_node} {_RDF_TYPE} {source_line_class}{_IN_PROV}"
         yield f'{line_node} {line_number} "{source[1]}"{_INTEGER}{_IN_PROV}'
+        text = (texts or {}).get(source, "").strip()
+        if text:
+            yield f"{line_node} {line_text} {_plain(text[:MAX_LINE_TEXT])}{_IN_PROV}"
         catalog = catalogs.get(source[0]) or _iri(f"{V.ID}{V.CATALOG}/{catalog_slug(source[0])}")
         yield f"{line_node} {in_catalog} {catalog}{_IN_PROV}"
 

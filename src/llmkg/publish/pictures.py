@@ -58,19 +58,20 @@ def timeline_spec(result, *, link: Link = _identity, title: str = "Model release
     for point in points:
         counts[point["organization"]] = counts.get(point["organization"], 0) + 1
     for point in points:
-        point["row"] = f"{point['organization']} ({counts[point['organization']]})"
+        point["row"] = f"{point['organization']} ({counts[point['organization']]} dated)"
     if total > len(points):
         title += f" (the latest {len(points)} of {total})"
     return {
         "$schema": SCHEMA,
         "title": title,
-        "description": "One point per model release; rows are organisations, oldest first.",
+        "description": "One point per dated model release; rows are organisations, oldest first, each with "
+                       "its number of dated models (models without a release date are not drawn).",
         "data": {"values": points},
         "width": 720,
         "height": {"step": 16},
         "mark": {"type": "point", "filled": True, "size": 70, "opacity": 0.8},
         "encoding": {
-            "x": {"field": "date", "type": "temporal", "title": "release date",
+            "x": {"field": "date", "type": "temporal", "title": "release date", "scale": {"padding": 12},
                   "axis": {"format": "%Y", "tickCount": "year"}},
             "y": {"field": "row", "type": "nominal", "title": None,
                   "sort": {"field": "date", "op": "min", "order": "ascending"}},
@@ -109,7 +110,7 @@ def lineage_spec(result, *, link: Link = _identity) -> dict:
             parents[child].append(parent)
     places = _tree_layout(list(names), parents, names)
     nodes = [{"name": names[n], "href": link(n), "x": x, "y": y,
-              "role": "this model" if n == start else "lineage"} for n, (x, y) in places.items()]
+              "role": "this model" if n == start else "related model"} for n, (x, y) in places.items()]
     edges = [segment for (c, p) in sorted(relation_of, key=lambda e: (places[e[1]], places[e[0]]))
              for segment in _elbow(places[p], places[c], relation=relation_of[(c, p)], source=names[p],
                                    target=names[c])]
@@ -133,7 +134,7 @@ def lineage_spec(result, *, link: Link = _identity) -> dict:
                                       {"field": "source", "title": "base model"}]}},
             {"data": {"values": nodes}, "mark": {"type": "point", "filled": True, "size": 120},
              "encoding": {"x": {"field": "x", **x}, "y": {"field": "y", **y},
-                          "shape": {"field": "role", "type": "nominal", "title": None},
+                          "shape": {"field": "role", "type": "nominal", "title": "model"},
                           "color": {"value": "#334"}, "href": {"field": "href"},
                           "tooltip": [{"field": "name", "title": "model"}]}},
             *[{"data": {"values": [n for n in nodes if (n["role"] == "this model") == bold]},

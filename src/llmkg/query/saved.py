@@ -81,8 +81,11 @@ def parse_saved(path: Path) -> SavedQuery:
 
 
 def inline_query(text: str, *, where: str = "-e") -> SavedQuery:
-    """A query given as text (`llmkg query -e TEXT`, or `-` for standard input)."""
-    return SavedQuery("adhoc", None, text, where=where)
+    """A query given as text (`llmkg query -e TEXT`, or `-` for standard input);
+    the prefixes llmkg's tables show need no PREFIX line (llmkg.query.prefixes)."""
+    from llmkg.query.prefixes import with_prefixes
+
+    return SavedQuery("adhoc", None, with_prefixes(text, where=where), where=where)
 
 
 def read_stdin_query(stream) -> SavedQuery:
@@ -257,8 +260,10 @@ def run(query: str | SavedQuery, *, store=None, endpoint: str | None = None,
     return result
 
 
-# Whether a name parameter's key names anything (one index look-up)
-_NAMED = f"ASK {{ ?entity <{V.LLMKG}nameKey> ?key }}"
+# Whether a name parameter's key names anything (index look-ups): an entity
+# now, or one in some catalog version of a history store (a model it dropped)
+_NAMED = (f"ASK {{ {{ ?entity <{V.LLMKG}nameKey> ?key }} UNION "
+          f"{{ ?fact <{V.LLMKG}factObject> ?key ; <{V.LLMKG}factPredicate> <{V.LLMKG}nameKey> }} }}")
 
 
 def _run_embedded(db, saved: SavedQuery, terms: dict, federated: float | None = None) -> QueryResult:

@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from llmkg.errors import LlmkgError
 from llmkg.publish.serve import pages, service, sparql
 from llmkg.publish.serve.engine import Busy, Engine, Limits, Stopping, TimeLimit, WorkerLost
+from llmkg.publish.serve.listings import LISTINGS
 from llmkg.publish.serve.results import Offer, prefers_html
 
 STATIC = Path(__file__).parent / "static"
@@ -159,6 +160,7 @@ def create_app(store=None, *, limits: Limits | None = None, cors: bool = True, h
         Route("/id/{rest:path}", pages.resource, name="resource"),
         Route("/search", pages.search, name="search"),
         Route("/pictures/{name}", pages.picture, name="picture"),
+        *[Route(f"/{kind}", pages.listing, name=kind) for kind in LISTINGS],  # index pages of each kind
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={

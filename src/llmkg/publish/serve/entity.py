@@ -27,19 +27,22 @@ _FACTS = _PREFIXES + """SELECT DISTINCT ?p ?o ?label ?g WHERE {
   GRAPH ?g { ?e ?p ?o }
   OPTIONAL { ?o rdfs:label ?label }
 } ORDER BY ?p ?o LIMIT %d""" % (MAX_FACTS + 1)
-_STATED = _PREFIXES + """SELECT DISTINCT ?p ?o ?source ?catalog ?line WHERE {
+_STATED = _PREFIXES + """SELECT DISTINCT ?p ?o ?source ?catalog ?line ?text WHERE {
   ?statement rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
   ?source llmkg:lineNumber ?line ; llmkg:inCatalog ?file .
   ?file rdfs:label ?catalog .
+  OPTIONAL { ?source llmkg:lineText ?text }
 } ORDER BY ?catalog ?line"""
-_LINES = _PREFIXES + """SELECT DISTINCT ?source ?catalog ?line WHERE {
+_LINES = _PREFIXES + """SELECT DISTINCT ?source ?catalog ?line ?text WHERE {
   ?e prov:wasDerivedFrom ?source .
   ?source llmkg:lineNumber ?line ; llmkg:inCatalog ?file .
   ?file rdfs:label ?catalog .
+  OPTIONAL { ?source llmkg:lineText ?text }
 } ORDER BY ?catalog ?line"""
 _INCOMING = _PREFIXES + """SELECT DISTINCT ?s ?p ?label WHERE {
   ?s ?p ?e .
-  FILTER(?p != rdf:subject && ?p != rdf:object)
+  FILTER(?p != rdf:subject && ?p != rdf:object && ?p != llmkg:factSubject && ?p != llmkg:factObject)
+  FILTER(!STRSTARTS(STR(?s), "https://w3id.org/llmkg/id/interval/"))  # history intervals: the page's history section
   OPTIONAL { ?s rdfs:label ?label }
 } ORDER BY ?p ?label ?s LIMIT %d""" % (MAX_INCOMING + 1)
 _TRIPLES = _PREFIXES + """CONSTRUCT { ?e ?p ?o . ?statement ?sp ?so } WHERE {
@@ -60,6 +63,7 @@ class Source:
     catalog: str
     line: int
     iri: str
+    text: str | None = None  # the catalog line, where the graph holds it
 
     def __str__(self) -> str:
         return f"{self.catalog}:{self.line}"
@@ -92,6 +96,17 @@ class Entity:
     more_incoming: bool
     more_facts: bool
     history: dict | None = None  # first and last catalog version stating it (history stores)
+    changes: list = field(default_factory=list)   # facts that appeared or went, with versions
+    last_facts: list = field(default_factory=list)  # a removed entity: its facts when last stated
+    always: int = 0  # facts every catalog version stated
+
+    def rows(self) -> list[tuple[str, list[Fact]]]:
+        """The facts by property, in order; provenance links are the sources column, not rows."""
+        grouped: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            if fact.property not in (V.PROV + "wasDerivedFrom", V.LLMKG + "lineText"):  # shown apart
+                grouped.setdefault(fact.property, []).append(fact)
+        return list(grouped.items())
 
     def values(self, prop: str) -> list[Fact]:
         return [f for f in self.facts if f.property == prop]
@@ -118,7 +133,8 @@ def exists(store, iri: str) -> bool:
 
 
 def _source(row) -> Source:
-    return Source(row["catalog"].value, int(row["line"].value), row["source"].value)
+    return Source(row["catalog"].value, int(row["line"].value), row["source"].value,
+                  row["text"].value if row["text"] else None)
 
 
 def describe(store, iri: str) -> Entity | None:
@@ -149,16 +165,24 @@ def describe(store, iri: str) -> Entity | None:
                 for r in _select(store, _INCOMING, iri)]
     labels = [f.value.value for f in facts.values() if f.property == V.RDFS + "label"]
     types = [f.value.value for f in facts.values() if f.property == V.RDF + "type"]
-    return Entity(iri=iri, label=labels[0] if labels else _fallback_label(iri), types=types,
-                  facts=list(facts.values()), sources=lines, incoming=incoming[:MAX_INCOMING],
-                  more_incoming=len(incoming) > MAX_INCOMING, more_facts=more_facts,
-                  history=history(store, iri))
+    entity = Entity(iri=iri, label=labels[0] if labels else _fallback_label(iri), types=types,
+                    facts=list(facts.values()), sources=lines, incoming=incoming[:MAX_INCOMING],
+                    more_incoming=len(incoming) > MAX_INCOMING, more_facts=more_facts,
+                    history=history(store, iri))
+    if entity.history:
+        from llmkg.publish.serve.fact_history import add_history
+
+        add_history(store, entity)
+    return entity
 
 
 def _fallback_label(iri: str) -> str:
-    """'…/id/source/llm-landscape.md/80' -> 'source llm-landscape.md/80'."""
+    """'…/id/source/llm-landscape.md/80' -> 'llm-landscape.md line 80', else 'KIND SLUG'."""
     rest = iri.removeprefix(V.ID)
     kind, _, slug = rest.partition("/")
+    catalog, _, line = slug.rpartition("/")
+    if kind == V.SOURCE and catalog and line.isdigit():
+        return f"{catalog} line {line}"
     return f"{kind} {slug}" if slug else rest
 
 

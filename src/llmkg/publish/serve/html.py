@@ -38,8 +38,11 @@ def short(iri: str) -> str:
     return compact(iri)
 
 
-def term_view(term) -> dict:
-    """What a table cell or fact value shows: text, a link (local or web), a datatype."""
+def term_view(term, prop: str | None = None) -> dict:
+    """What a table cell or fact value shows: text, a link (local or web), the
+    exact value on hover; `prop`, the property it is a value of (sizes as 70B)."""
+    from llmkg.publish.serve.values import literal_text
+
     view = {"text": "", "href": None, "title": None, "datatype": None, "language": None}
     kind = type(term).__name__
     if term is None:
@@ -50,8 +53,9 @@ def term_view(term) -> dict:
     if kind == "BlankNode":
         return {**view, "text": "_:" + term.value}
     datatype = term.datatype.value if not term.language else None
-    shown = None if datatype in (None, V.XSD + "string") else short(datatype)
-    return {**view, "text": term.value, "datatype": shown, "language": term.language}
+    text, exact = literal_text(term.value, datatype, prop=prop)
+    shown = None if exact or datatype in (None, V.XSD + "string") else short(datatype)
+    return {**view, "text": text, "title": exact, "datatype": shown, "language": term.language}
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +64,10 @@ def environment():
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(local_path=local_path, web_link=web_link, short=short, term=term_view)
+    from llmkg.publish.serve.values import property_label
+
+    env.filters.update(local_path=local_path, web_link=web_link, short=short, term=term_view,
+                       property_label=property_label)
     return env
 
 

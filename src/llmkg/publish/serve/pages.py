@@ -27,6 +27,7 @@ SELECT DISTINCT ?e ?label ?type WHERE {
 } ORDER BY ?label ?e LIMIT 50"""
 # No name has the key: names whose key holds it ('llama2' in 'codellama2'). A
 # scan of the keys, so only when the index look-up found nothing.
+COMPLETIONS = 12  # names offered as one types
 SEARCH_PART = SEARCH.replace("rdfs:label ?label .", "rdfs:label ?label .\n  FILTER(CONTAINS(?key, ?part))")
 
 
@@ -34,10 +35,36 @@ def _picture_link(iri: str) -> str:
     return local_path(iri) or iri
 
 
+_HAS_HISTORY = f"ASK {{ GRAPH <{V.HISTORY_GRAPH}> {{ ?s ?p ?o }} }}"
+NEEDS = {"history": "a history store (llmkg history)"}  # tag -> what a query with it needs
+
+
+def _has_history(store) -> bool:
+    return bool(store.query(_HAS_HISTORY))
+
+
+def _plain_text(query_text: str) -> str:
+    """A saved query as a person writes one: no '#+' header, no comments."""
+    lines = [line for line in query_text.splitlines() if not line.lstrip().startswith("#")]
+    return "\n".join(lines).strip() + "\n"
+
+
 async def index(request: Request) -> Response:
+    """The editor and the saved queries: those the store can answer first,
+    grouped by tag with a filter; a history query on a plain store says what it needs."""
+    from llmkg.query.prefixes import known
+
     queries = request.app.state.queries
-    return page("index.html", queries=list(queries.values()), limits=request.app.state.engine.limits,
-                default_query=queries["models-per-organization"].text)
+    history = await request.app.state.engine.call(_has_history)
+    cards = []
+    for query in queries.values():
+        tags = list(query.tags or [])
+        needs = [NEEDS[t] for t in tags if t in NEEDS and not (t == "history" and history)]
+        cards.append({"query": query, "tags": tags, "needs": needs})
+    cards.sort(key=lambda c: (bool(c["needs"]), (c["tags"] or ["~"])[0], c["query"].name))
+    tags = {t: sum(t in c["tags"] for c in cards) for t in sorted({t for c in cards for t in c["tags"]})}
+    return page("index.html", cards=cards, tags=tags, limits=request.app.state.engine.limits,
+                default_query=_plain_text(queries["models-per-organization"].text), prefixes=known())
 
 
 async def saved(request: Request) -> Response:
@@ -79,10 +106,11 @@ async def resource(request: Request) -> Response:
         return Response(R.graph_body(triples, offer.name), media_type=R.media_type(offer), headers={"Vary": "Accept"})
     described = await engine.call(E.describe, iri)
     if described is None:
-        return page("error.html", status=404, title="Not found",
-                    message=f"No resource <{iri}> in this graph.")
+        slug = iri.rsplit("/", 1)[-1]
+        return page("error.html", status=404, title="Not found", message=f"No resource <{iri}> in this graph.",
+                    suggestions=await engine.call(_suggestions, slug))
     pictures = {}
-    if described.is_model:
+    if described.is_model and described.facts:  # a model the newest catalog dropped has no lineage
         from llmkg.publish.pictures import lineage_spec
 
         rows = await engine.call(E.lineage, request.app.state.queries["lineage-tree"].text, iri)
@@ -94,7 +122,32 @@ async def resource(request: Request) -> Response:
         spec = timeline_spec(rows, link=_picture_link, title=f"Releases of {described.label}")
         if spec["data"]["values"]:
             pictures["timeline"] = spec
-    return page("entity.html", e=described, pictures=pictures, headers={"Vary": "Accept"})
+    models = None
+    if described.is_organization:
+        from llmkg.publish.serve.listings import LISTINGS, rows
+
+        listing = LISTINGS["models"]
+        found, _ = await engine.call(rows, listing, iri)
+        models = {"listing": listing, "rows": found}
+    return page("entity.html", e=described, pictures=pictures, models=models, headers={"Vary": "Accept"})
+
+
+def _suggestions(store, text: str, target: str = "/search", field: str = "q") -> list[dict]:
+    """Names close to `text`, each with the page that opens it ("did you mean")."""
+    from urllib.parse import urlencode
+
+    from llmkg.query.saved import suggest_names
+
+    return [{"label": name, "href": f"{target}?{urlencode({field: name})}"} for name in suggest_names(store, text)]
+
+
+async def listing(request: Request) -> Response:
+    """GET /models, /organizations, /papers, /architectures: every entity of a kind, one row each."""
+    from llmkg.publish.serve.listings import LISTINGS, rows
+
+    chosen = LISTINGS[request.url.path.strip("/")]
+    found, more = await request.app.state.engine.call(rows, chosen)
+    return page("list.html", listing=chosen, rows=found, more=more)
 
 
 def _saved_rows(store, saved, params: dict[str, str]):
@@ -127,9 +180,16 @@ async def search(request: Request) -> Response:
             if kind is not None:
                 hit["types"].append(short(kind.value))
         hits = list(kinds.values())
+        if request.query_params.get("format") == "json":  # completion as one types (static/app.js)
+            from starlette.responses import JSONResponse
+
+            # names that start with what was typed first, then the shorter
+            hits.sort(key=lambda h: (not name_key(h["label"]).startswith(key.value), len(h["label"]), h["label"]))
+            return JSONResponse([{"label": h["label"], "href": h["href"]} for h in hits[:COMPLETIONS]])
         if len(hits) == 1 and hits[0]["href"]:
             return RedirectResponse(hits[0]["href"], status_code=303)
-    return page("search.html", q=text, hits=hits, status=200 if hits or not text else 404)
+    suggestions = [] if hits or not text else await request.app.state.engine.call(_suggestions, text)
+    return page("search.html", q=text, hits=hits, suggestions=suggestions, status=200 if hits or not text else 404)
 
 
 async def picture(request: Request) -> Response:
@@ -142,7 +202,7 @@ async def picture(request: Request) -> Response:
     name = request.path_params["name"]
     engine = request.app.state.engine
     queries = request.app.state.queries
-    error, spec = None, None
+    error, spec, suggestions = None, None, []
     model = request.query_params.get("model", "").strip()
     try:
         if name == "timeline":
@@ -156,9 +216,13 @@ async def picture(request: Request) -> Response:
         raise
     except LlmkgError as exc:
         error = f"{exc}"
+        if model:
+            close = await engine.call(_suggestions, model, "/pictures/lineage", "model")
+            error = f"No model is named '{model}'." if close else error
+            suggestions = close
     if request.query_params.get("format") == "json" or not wants_html(request, (R.Offer("json", "application/json"),)):
         if error:
             raise ProtocolError(error, status=404)
         return JSONResponse(spec)
     return page("picture.html", name=name, spec=spec, model=model or queries["lineage-tree"].params[0].default,
-                error=error, status=404 if error else 200)
+                error=error, suggestions=suggestions, status=404 if error else 200)
