@@ -15,6 +15,7 @@ from llmkg.ingest import facts as F
 from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.keys import key
+from llmkg.ingest.licenses import stated_licenses
 from llmkg.ingest.records import Iri, Ref
 from llmkg.ingest.spans import Spans
 
@@ -74,6 +75,8 @@ class EntryFacts:
             else:
                 self._links(record)
                 self._lineage(record, _blanked(self.seg, claimed))
+                for value, at in stated_licenses(self.seg):  # 'released under the Apache 2.0 license'
+                    record.add("license", value, self.line(at))
         if not self.list_mode:
             # "GPT-4.1, GPT-4.1 mini, and GPT-4.1 nano can process ...": listed with its
             # variants, the family shares their clause

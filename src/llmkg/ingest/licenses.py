@@ -90,20 +90,34 @@ def cell_licenses(text: str, links=()) -> list[object]:
     return [license_value(name.strip(" .,;"))]
 
 
-# 'released under the Apache 2.0 license', 'under an MIT licence', 'Apache 2.0-licensed',
-# 'license: MIT'. The name is a few words at most.
-_NAME = r"[A-Z][A-Za-z0-9.+\-]*(?:\s+[A-Za-z0-9.+\-]+){0,3}?"
-_STATED = re.compile(rf"\bunder\s+(?:the\s+|an?\s+)?({_NAME})\s+licen[cs]e\b"
-                     rf"|(?<![\w.\-])({_NAME})[\s-]licensed\b"
-                     rf"|\blicen[cs]e[ds]?\s*(?::|under)\s*(?:the\s+)?({_NAME})(?=\s*(?:[,.;)]|$|licen))")
+# 'released under the Apache 2.0 license', 'Apache 2.0 license', 'Apache 2.0-licensed':
+# the few words before the word 'license'; 'licensed under MIT', 'license: MIT': after it
+_LICENSE_WORD = re.compile(r"[\s-]licen[cs]e(?:d)?\b", re.I)
+_AFTER = re.compile(r"\blicen[cs]e[ds]?\s*(?::|under)\s*(?:the\s+)?([A-Za-z0-9.+\-]+(?:\s+[A-Za-z0-9.+\-]+){0,3})", re.I)
+_WORDS_BEFORE = 4
 
 
 def stated_licenses(text: str) -> list[tuple[object, int]]:
-    """(licence value, offset) of the SPDX licences an entry's text states."""
-    out = []
-    for m in _STATED.finditer(text):
-        group = next(i for i in (1, 2, 3) if m.group(i))
-        spdx = spdx_id(m.group(group))
-        if spdx:
-            out.append((Iri(SPDX + spdx), m.start(group)))
+    """(licence value, offset) of the SPDX licences an entry's text states; a name that is
+    no SPDX licence is not read from prose (a licence column gives those)."""
+    out, seen = [], set()
+    for m in _LICENSE_WORD.finditer(text):
+        before = text[max(0, m.start() - 80):m.start()]
+        words = re.findall(r"[A-Za-z0-9.+\-]+", before)[-_WORDS_BEFORE:]
+        for n in range(len(words), 0, -1):
+            spdx = spdx_id(" ".join(words[-n:]))
+            if spdx:
+                if spdx not in seen:
+                    seen.add(spdx)
+                    out.append((Iri(SPDX + spdx), m.start() - len(" ".join(words[-n:]))))
+                break
+    for m in _AFTER.finditer(text):
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            spdx = spdx_id(" ".join(words[:n]))
+            if spdx:
+                if spdx not in seen:
+                    seen.add(spdx)
+                    out.append((Iri(SPDX + spdx), m.start(1)))
+                break
     return out

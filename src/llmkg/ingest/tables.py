@@ -44,6 +44,8 @@ def table_rows(ex, table) -> None:
         if len(row.cells) <= name_col or not C.clean(row.cells[name_col].text).strip():
             continue
         cells = [C.clean(c.text).strip() for c in row.cells]
+        # every arXiv link is a Paper, in a table of datasets too
+        ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
         arch = ex.lex.architecture(cells[0])
         if arch and layout.lists != "other":
             ex._record("architecture", arch.name, row.line, aliases=[cells[0]])
@@ -51,7 +53,6 @@ def table_rows(ex, table) -> None:
         if layout.lists != "models":
             continue
         _model_row(ex, layout, row, cells, name_col, section, makers)
-        ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
 
 
 def _makers(ex) -> dict[str, str]:
