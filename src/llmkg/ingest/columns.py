@@ -195,7 +195,10 @@ def cell_contexts(text: str, unit: int | None, binary_k: bool = False) -> list[i
     """Context windows of a context cell, in tokens: bare numbers are tokens (or the
     header's unit), '32k' is 32,000 (32,768 when a K is 1,024 or the cell gives it)."""
     text = clean(text)
-    binary_k = binary_k or bool(rules().binary_k.search(text))
+    definition = rules().binary_k.search(text)
+    if definition:  # '(1k = 1024)' defines the unit; its numbers are no windows
+        binary_k, text = True, text[:definition.start()] + " " * (definition.end() - definition.start()) \
+            + text[definition.end():]
     out = []
     for number, written, _, end in _numbers(text):
         value = float(number.replace(",", ""))
