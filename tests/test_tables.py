@@ -90,3 +90,29 @@ def test_makers_from_link_owners_known_or_named_elsewhere() -> None:
     assert C.maker_from_links([link("https://huggingface.co/upstage/SOLAR")], lex, {}) == "Upstage"
     assert C.maker_from_links([link("https://huggingface.co/acme-labs/m")], lex, {"acmelabs": "Acme Labs"}) == "Acme Labs"
     assert C.maker_from_links([link("https://huggingface.co/teknium/OpenHermes-7B")], lex, {}) is None
+
+
+def _records(text: str):
+    from llmkg.ingest.extract import extract
+
+    return extract(parse_text(text))
+
+
+def test_a_reimplementation_gives_the_model_it_names_no_date_or_repository() -> None:
+    out = _records("# Domain models\n\n- [AlphaFold3](https://github.com/someone/AlphaFold3): Open source "
+                   "implementation of AlphaFold3 [Nov 2023] / [OpenFold](https://github.com/lab/openfold): "
+                   "PyTorch reproduction of AlphaFold 2 [Sep 2021]\n")
+    facts = {(r.name, f.predicate, str(f.value)) for r in out.records if r.kind == "model" for f in r.facts}
+    assert not {p for n, p, _ in facts if n == "AlphaFold3"} & {"releaseDate", "repository"}
+    assert ("OpenFold", "releaseDate", "Date(lexical='2021-09')") in facts  # a reproduction named otherwise keeps its own
+    assert ("OpenFold", "repository", "Iri(value='https://github.com/lab/openfold')") in facts
+
+
+def test_a_model_named_in_a_side_remark_takes_no_date_of_the_entry() -> None:
+    out = _records("# GPT series\n\n- GPT 3.5: 3 variants each with 1.3B, 6B, and 175B parameters. [15 Mar 2022] "
+                   "Estimate the embedding size of OpenAI's gpt-3.5-turbo to be about 4,096\n")
+    dates = {r.name: [f.value.lexical for f in r.facts if f.predicate == "releaseDate"]
+             for r in out.records if r.kind == "model"}
+    assert dates.get("GPT 3.5") == ["2022-03-15"]
+    turbo = [d for name, d in dates.items() if "turbo" in name.lower()]
+    assert turbo and not any(turbo)
