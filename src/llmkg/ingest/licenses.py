@@ -21,6 +21,7 @@ SPDX = "http://spdx.org/licenses/"
 # a licence's name is short: longer text in a licence cell is a remark about it
 MAX_NAME = 60
 MAX_WORDS = 6
+MAX_CELL = 1000  # a licence cell is read this far: its licences come first
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,11 @@ def license_value(name: str):
     return Iri(SPDX + spdx) if spdx else name
 
 
+def spdx_licenses(text: str) -> list[Iri]:
+    """The SPDX licences among the parts of a cell ('Open-weight local runs, Apache 2.0')."""
+    return [Iri(SPDX + spdx_id(p)) for p in _SPLIT.split(text[:MAX_CELL]) if spdx_id(p)][:8]
+
+
 _SPLIT = re.compile(r"\s*(?:,|;|\+|/|\band\b|&)\s*", re.I)
 
 
@@ -69,7 +75,7 @@ def cell_licenses(text: str, links=()) -> list[object]:
     """The licences a licence cell names, each as license_value() gives it."""
     from llmkg.ingest.columns import clean
 
-    text = clean(text).strip()
+    text = clean(text[:MAX_CELL]).strip()
     if not text or text in ("-", "—", "?", "N/A", "n/a"):
         return []
     lead = links[0].text.strip() if links and text.startswith(links[0].text.strip()) else None

@@ -17,7 +17,7 @@ from llmkg.ingest import columns as C
 from llmkg.ingest import facts as F
 from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
-from llmkg.ingest.licenses import cell_licenses
+from llmkg.ingest.licenses import cell_licenses, spdx_licenses
 from llmkg.ingest.records import Ref
 from llmkg.keys import key
 
@@ -157,7 +157,7 @@ def _transposed(ex, table) -> bool:
 
 
 def _columns(ex, table) -> None:
-    """A model per column of a transposed table: its sizes and architectures."""
+    """A model per column of a transposed table: its sizes, architectures and SPDX licences."""
     section = table.headings[-1].text if table.headings else None
     for j, heading in enumerate(table.header[1:], start=1):
         names, _ = N.clean_title(heading, ex.lex)
@@ -171,6 +171,9 @@ def _columns(ex, table) -> None:
             for a in ex.lex.architectures:
                 if a.pattern.search(text):
                     record.add("hasArchitecture", _arch(a.name), row.line)
+            if row.cells and C.header_kind(row.cells[0].text)[0] == "license":
+                for value in spdx_licenses(text):  # '| Deployment & License | MIT license |'
+                    record.add("license", value, row.line)
 
 
 def _cell_sizes(text: str, unit: int | None) -> list[int]:
