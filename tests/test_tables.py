@@ -116,3 +116,30 @@ def test_a_model_named_in_a_side_remark_takes_no_date_of_the_entry() -> None:
     assert dates.get("GPT 3.5") == ["2022-03-15"]
     turbo = [d for name, d in dates.items() if "turbo" in name.lower()]
     assert turbo and not any(turbo)
+
+
+def test_other_header_words_and_units_read_alike(tmp_path) -> None:
+    """The same facts from other spellings of the headers: words from the lexicon, not one catalog's."""
+    from llmkg import vocab as V
+    from llmkg.build import graph_quads
+
+    path = tmp_path / "other.md"
+    path.write_text(
+        "# Models\n\n"
+        "| Name | Organisation | Launch date | Model size [M] | Max tokens | License type | Weights |\n"
+        "| --- | --- | --- | --- | --- | --- | --- |\n"
+        "| Acme-1 | Acme Labs | June 15, 2024 | 350, 1,300 | 8,192 | MIT License | [hf](https://huggingface.co/acme/acme-1) |\n"
+        "| Beta 2 | | Jan 2025 | 7B | 1k = 1024: 32k | CC BY-NC 4.0 | [hf](https://huggingface.co/acme-labs/beta-2) |\n",
+        encoding="utf-8")
+    quads, _ = graph_quads([path])
+    facts = {(q.subject.value.rsplit("/", 1)[-1], q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+              q.object.value) for q in quads if q.graph_name.value == V.DATA_GRAPH}
+    assert {("acme1", "parameterCount", "350000000"), ("acme1", "parameterCount", "1300000000"),
+            ("acme1", "releaseDate", "2024-06-15"), ("acme1", "contextLength", "8192"),
+            ("acme1", "license", "http://spdx.org/licenses/MIT"),
+            ("acme1", "developedBy", V.iri("organization", "acmelabs")),
+            ("acme1", "repository", "https://huggingface.co/acme/acme-1")} <= facts
+    # the owner 'acme-labs' is the maker the developer column names elsewhere
+    assert {("beta2", "parameterCount", "7000000000"), ("beta2", "contextLength", "32768"),
+            ("beta2", "license", "http://spdx.org/licenses/CC-BY-NC-4.0"),
+            ("beta2", "developedBy", V.iri("organization", "acmelabs"))} <= facts
