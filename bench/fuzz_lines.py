@@ -43,12 +43,17 @@ FRAGMENTS = (
 )
 
 # Where the line sits: the text before it.
+_OPEN_TABLE = "### **Open LLMs**\n| Language Model | Release Date | Params (B) | Context Length | Licence |\n| --- | --- | --- | --- | --- |\n"
 PLACES = {
     "entry": "### **Models**\n- Meta\n  1. Foo ",
     "org": "### **Models**\n- ",
     "table": "### **Models**\n| Model | Parameters |\n| --- | --- |\n| X ",
     "size-cell": "### **Models**\n| Model | Parameters |\n| --- | --- |\n| X | ",
     "paragraph": "",
+    # a table read by its headers (ingest/columns.py): the unit repeats in a size, context or licence cell
+    "open-size": _OPEN_TABLE + "| X | 2023/06 | ",
+    "open-context": _OPEN_TABLE + "| X | 2023/06 | 7 | ",
+    "open-licence": _OPEN_TABLE + "| X | 2023/06 | 7 | 4096 | ",
 }
 
 # The baseline: an ordinary entry (a link, sizes, a date, a lineage phrase) repeated to the same length.

@@ -74,7 +74,7 @@ def test_text_shows_each_entity_with_its_catalog_lines(cli, edited):
     assert "    ~ llmkg:releaseDate: 2024-02 (old.md:91) -> 2024-02-21 (new.md:91)" in out
     assert "- model:falconllm  Falcon LLM  (llmkg:Model)" in out
     assert "+ model:gemma9  Gemma 9  (llmkg:Model)" in out
-    assert out.rstrip().endswith("1 entities added, 2 removed, 1 changed; 9 facts added, 6 removed, 1 changed")
+    assert out.rstrip().endswith("1 entities added, 2 removed, 1 changed; 9 facts added, 7 removed, 1 changed")
 
 
 def test_json_and_nquads(cli, edited):

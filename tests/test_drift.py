@@ -24,7 +24,8 @@ from llmkg.keys import key
 DRIFT = Path(__file__).parent / "drift"
 # models each plain rendering names (read off the catalogs by hand)
 PLAIN_MODELS = {"links": 15, "groups-tables": 15, "headings-orgs": 7, "emoji-links": 6, "model-tables": 7,
-                "toc-anchors": 2, "research-sections": 2, "maker-structures": 5}
+                "toc-anchors": 2, "research-sections": 2, "maker-structures": 5,
+                "open-tables": 6}
 PAIRS = sorted(p for p in DRIFT.iterdir() if (p / "plain.md").is_file() and (p / "drifted.md").is_file())
 # Where a fact sits, not what it says: sections, catalogs, the concept scheme.
 PLACEMENT = {V.LLMKG + "inSection", V.LLMKG + "fromCatalog", V.SKOS + "broader", V.SKOS + "inScheme"}
@@ -232,3 +233,21 @@ def test_entities_keep_their_iri_across_real_catalog_versions() -> None:
                           if iri not in new_models and _written(label, text))
         assert len(vanished) <= 0.02 * len(old_models), \
             f"{old_path.name} -> {new_path.name}: models vanished though named: {vanished}"
+
+
+def test_open_tables_pair_reads_columns_by_their_headers() -> None:
+    triples = facts(DRIFT / "open-tables" / "drifted.md")
+    # 'Params (B)' gives bare numbers their unit; a range gives both ends, a list each size
+    assert {("parameterCount", "7000000000"), ("parameterCount", "70000000000"),
+            ("contextLength", "4096"), ("releaseDate", "2023-06"),  # the HTML comment is no date
+            ("developedBy", V.iri("organization", "meta"))} <= about(triples, "llama2")
+    assert {("parameterCount", str(n * 10**8)) for n in (38, 70, 140)} <= about(triples, "phi3")
+    # '32k' is 32,000 tokens; 'Apache 2.0' is the SPDX licence; the checkpoint owner names the maker
+    assert {("contextLength", "32000"), ("license", "http://spdx.org/licenses/Apache-2.0"),
+            ("developedBy", V.iri("organization", "mistralai"))} <= about(triples, "mistral7b")
+    # a demo link is not the model's repository
+    assert not any(o.startswith("https://github.com/someone") for _, o in about(triples, "mistral7b"))
+    # a personal account names no organisation
+    assert not any(p == "developedBy" for p, _ in about(triples, "openhermes"))
+    # a table of datasets gives no models
+    assert not {V.iri("model", "redpajama"), V.iri("model", "fineweb")} & _types(triples, "Model")

@@ -46,6 +46,10 @@ def _excess_growth(unit: str, place: str, length: int) -> float:
     ("[git](https://github.com/a/b) ", "entry", 16000),  # entry_facts._owned_links: all links per link
     ("B", "org", 16000),                                 # makers._ORG_VERBS: a name from any letter (71 s at 32 KB)
     ("B&", "org", 16000),                                # makers._PROSE_ORG: a name from after any '&'
+    ("7, 1", "open-size", 16000),                        # columns: sizes of a cell, a unit carried back
+    ("4096-16K, 32k (32,768) ", "open-context", 16000),  # columns: contexts, exact counts beside a K
+    ("Apache 2.0, Custom free ", "open-licence", 16000),  # licenses: a long licence cell
+    ("2023/06 <!-- ", "open-licence", 16000),             # columns: unclosed HTML comments
     ("2023![img](x.png)", "entry", 16000),               # facts._ACTIVE: a number from every digit of a run (9 s at 64 KB)
     ("a[Auf 2024] [ref](https://arxiv.org/abs/2307.09288)", "table", 16000),  # extract._papers: dates x links
     ("<br/> ", "table", 16000),                          # tables._SIZED_NAME, names.clean_title: a cell rescanned from every space (101 s at 32 KB)

@@ -249,6 +249,14 @@ def test_models_per_organization(store):
     ]
 
 
+def test_models_by_license_names_spdx_licences_by_id_and_others_by_name(store):
+    rows = run(store, "models-by-license")
+    assert column(rows, "license", "spdx", "modelName", "organizationName") == [
+        ("Apache-2.0", "http://spdx.org/licenses/Apache-2.0", "Mistral 7B", "Mistral"),
+        ("Llama 2 Community License", None, "Code Llama", "Meta"),
+    ]
+
+
 def test_models_by_architecture_matches_alternative_names(store):
     moe = column(run(store, "models-by-architecture", arch="mixture of experts"), "modelName")
     assert moe == ["DeepSeek-R1", "DeepSeek-V3", "Llama 4", "Llama 4 Scout", "Mixtral 8x22B", "Mixtral 8x7B"]

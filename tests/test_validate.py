@@ -62,6 +62,8 @@ CASES: dict[str, set[tuple[str, str, str]]] = {
                            ("ModelReleaseDateEarly", "model/lstm", W)},
     "repository": {("ModelRepository", "model/literal", V),
                    ("ModelRepository", "model/ssh", V)},
+    "license": {("ModelLicense", "model/elsewhere", V),
+                ("ModelLicense", "model/empty", V)},
     "model-property-subject": {("ModelPropertySubject", "organization/meta", V),
                                ("ModelPropertySubject", "model/untyped", V)},
     "arxiv-id": {("PaperArxivId", "paper/none", V),

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from llmkg.errors import FormatError
-from llmkg.evaluation.gold import (KINDS, PREDICATES, Gold, GoldError, GoldFact, arxiv_key, load_gold,
+from llmkg.evaluation.gold import (KINDS, PREDICATE_IRIS, PREDICATES, Gold, GoldError, GoldFact, arxiv_key, load_gold,
                         name_key, value_key)
 from llmkg.vocab import LLMKG, PROV, RDF, RDFS, SKOS
 
@@ -102,8 +102,9 @@ def read_graph(store) -> tuple[list[PredEntity], list[PredFact]]:
             int(row["n"].value))
     facts: dict[tuple[str, str, str], PredFact] = {}
     for name in PREDICATES:
-        iris = {LLMKG + name} | {LLMKG + sub for sub in SUBPROPERTIES.get(name, ())}
-        for row in _select(store, f"SELECT ?q WHERE {{ ?q rdfs:subPropertyOf+ llmkg:{name} }}"):
+        iri = PREDICATE_IRIS.get(name, LLMKG + name)
+        iris = {iri} | {LLMKG + sub for sub in SUBPROPERTIES.get(name, ())}
+        for row in _select(store, f"SELECT ?q WHERE {{ ?q rdfs:subPropertyOf+ <{iri}> }}"):
             iris.add(row["q"].value)
         for iri in sorted(iris):
             for row in _select(store, f"SELECT ?s ?o WHERE {{ ?s <{iri}> ?o }}"):

@@ -30,7 +30,11 @@ PREDICATES = {
     "contextLength": "int",
     "releaseDate": "date",
     "repository": "url",
+    "license": "license",
 }
+# predicates outside the llmkg: namespace, by their full IRI
+PREDICATE_IRIS = {"license": "https://schema.org/license"}
+SPDX = "http://spdx.org/licenses/"
 HEADER = ["kind", "subject", "predicate", "object", "line", "status", "note"]
 
 
@@ -92,6 +96,8 @@ def value_key(predicate: str, text: str) -> str:
         return url_key(text)
     if rule == "Paper":
         return arxiv_key(text)
+    if rule == "license":  # an SPDX id matches its IRI: 'Apache-2.0' is <http://spdx.org/licenses/Apache-2.0>
+        return name_key(text.strip().removeprefix(SPDX))
     return name_key(text)
 
 

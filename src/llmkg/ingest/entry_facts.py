@@ -15,6 +15,7 @@ from llmkg.ingest import facts as F
 from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.keys import key
+from llmkg.ingest.licenses import stated_licenses
 from llmkg.ingest.records import Iri, Ref
 from llmkg.ingest.spans import Spans, occurrences
 
@@ -33,6 +34,7 @@ class EntryFacts:
         self.names, self.seg, self.offset = names, seg, offset
         self.links, self.title_link, self.org_in_title = links, title_link, org_in_title
         self.lex = ex.lex
+        self.reimplements = False  # the entry reimplements the model it names (emit)
         # a list of names ("A, B (7b), C"): each name's facts lie in its own span
         self.list_mode = title_link is None and (len(names) > 1 or names[0].end > 0)
         # where the description starts: variants are named there, not in the title
@@ -50,6 +52,12 @@ class EntryFacts:
         if date and date.value.lexical > F.today():
             self.ex._problem(self.line(date.start), f"date {date.value.lexical} lies in the future "
                              "(a typo?), left out", self.seg, partial=True)
+            date = None
+        # "[AlphaFold3](someone's repo): Open source implementation of AlphaFold3 [Nov 2023]":
+        # the entry is a reimplementation of the model it names, so its date and repository
+        # are the reimplementation's, never the model's own
+        self.reimplements = not self.list_mode and self._reimplements_itself()
+        if self.reimplements:
             date = None
         org = self.ctx.org or self.org_in_title or self._org_from_text() or self._org_from_links()
         orgs = [org] if org else []
@@ -74,6 +82,8 @@ class EntryFacts:
             else:
                 self._links(record)
                 self._lineage(record, _blanked(self.seg, claimed))
+                for value, at in stated_licenses(self.seg):  # 'released under the Apache 2.0 license'
+                    record.add("license", value, self.line(at))
         if not self.list_mode:
             # "GPT-4.1, GPT-4.1 mini, and GPT-4.1 nano can process ...": listed with its
             # variants, the family shares their clause
@@ -85,7 +95,12 @@ class EntryFacts:
         for phrase, start, end in variants:
             record = self._model(phrase, self.line(start))
             record.add("variantOf", _ref(family[0]), self.line(start))
-            self._shared(record, date, orgs, section, architectures)
+            # named in a remark after the date that closes the entry ("... [15 Mar 2022]
+            # Estimate the size of gpt-3.5-turbo"): dated only by a date of the remark's own
+            remark = date is not None and start >= date.end
+            own_date = next((d for d in dates if d.start > start), None) if remark else date
+            self._shared(record, own_date if own_date is None or own_date.value.lexical <= F.today() else None,
+                         orgs, section, architectures)
             others = [(s, s + len(p)) for p, s, _ in variants if s != start and start <= s < end]
             self._sizes(record, self.seg, start, end, owner=phrase, skip=others)
             self._lineage(record, _blanked(self.seg, [(0, start), (end, len(self.seg))]))
@@ -150,7 +165,8 @@ class EntryFacts:
                 if first_date is None or link.start < first_date:
                     record.add("describedIn", Ref("paper", arxiv), line)
             elif repo:
-                record.add("repository", _iri(repo), line)
+                if not self.reimplements:  # a reimplementation's repository is not the model's
+                    record.add("repository", _iri(repo), line)
             elif link is self.title_link and F.is_web_url(link.url):
                 record.add("webPage", _iri(link.url), line)
         own = key(record.name)
@@ -237,6 +253,14 @@ class EntryFacts:
         return _shared_clauses(self.seg, out)
 
     # -- lineage ---------------------------------------------------------------------------------------
+    def _reimplements_itself(self) -> bool:
+        own = key(self.names[0].label)
+        for m in self.lex.lineage_re.finditer(self.seg, self.desc_at):
+            if self.lex.lineage[m.group(0).lower()] == "reproductionOf":
+                targets = _named_list(self.seg[m.end():m.end() + LINEAGE_LOOKAHEAD])
+                return bool(targets) and key(targets[0]) == own
+        return False
+
     def _lineage(self, record, text: str) -> None:
         own = key(record.name)
         # "ChatGPT: GPT-3 fine-tuned with RLHF": the base model opens the description

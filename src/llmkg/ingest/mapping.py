@@ -35,7 +35,7 @@ CLASSES = {
     "catalog": V.LLMKG + "Catalog",
 }
 # Fact predicates that are not in the llmkg: namespace.
-PREDICATES = {"broader": V.SKOS + "broader"}
+PREDICATES = {"broader": V.SKOS + "broader", "license": V.SCHEMA + "license"}
 SCHEME = V.ID + "scheme/catalog-sections"
 
 

@@ -342,6 +342,9 @@ def _inline_text(markdown: str) -> str:
     return _render_inline(tokens[0].children or [], 0)[0].strip() if tokens else markdown.strip()
 
 
+_LINE_BREAK_TAG = re.compile(r"<\s*br\s*/?\s*>", re.I)
+
+
 def _render_inline(children, first_line: int) -> tuple[str, list[Link], list[int]]:
     """Plain text of an inline token, its links (with lines) and line-break offsets."""
     parts: list[str] = []
@@ -368,5 +371,8 @@ def _render_inline(children, first_line: int) -> tuple[str, list[Link], list[int
             href, start, first_part, link_line = open_links.pop()
             text = "".join(parts[first_part:])
             links.append(Link(text.strip(), href, link_line, start, size))
-        # images (star badges) and inline HTML carry no catalog facts
+        elif kind == "html_inline" and _LINE_BREAK_TAG.match(child.content):
+            parts.append(" ")  # '4096<br>128k' in a table cell: two values, not '4096128k'
+            size += 1
+        # images (star badges) and other inline HTML (comments) carry no catalog facts
     return "".join(parts), links, breaks

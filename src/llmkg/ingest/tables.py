@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 
+from llmkg.ingest import columns as C
 from llmkg.ingest import facts as F
 from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
+from llmkg.ingest.licenses import cell_licenses, spdx_licenses
 from llmkg.ingest.records import Ref
+from llmkg.keys import key
 
 # 'Aa (32B)': a name with its size in parentheses, in a list. The name starts after a
 # separator (a lookbehind) and runs greedily to the '(' (its trailing spaces stripped
@@ -29,69 +32,90 @@ _FEATURE_HEADERS = {"feature", "features", "aspect", "attribute", "property", "c
 
 def table_rows(ex, table) -> None:
     """Rows of a comparison table: architectures, or models with their facts."""
-    header = [h.lower() for h in table.header]
-
-    def col(*words) -> int | None:
-        return next((i for i, h in enumerate(header) if any(w in h for w in words)), None)
-
     if _transposed(ex, table):
         _columns(ex, table)
         return
-    params, moe, ctx_col, date_col = col("param", "size"), col("moe", "expert"), col("context"), \
-        col("release", "date")
-    org_col, arch_col = col("organi", "developer", "company", "lab", "vendor"), col("architecture")
-    name_col = next((i for i, h in enumerate(header) if re.match(r"\W*(?:models?|llms?|name)\b", h)), 0)
+    layout = C.read_layout(table.header, table.headings)
+    name_col = layout.index("name") or 0
     section = table.headings[-1].text if table.headings else None
-    model_table = name_col != 0 or any(c is not None for c in (params, moe, ctx_col, date_col, arch_col)) \
-        or (header and re.match(r"\W*(?:models?|llms?)\W*$", header[0]))
+    makers = _makers(ex)
     for row in table.rows:
-        if len(row.cells) <= name_col or not row.cells[name_col].text:
+        if len(row.cells) <= name_col or not C.clean(row.cells[name_col].text).strip():
             continue
-        cells = [c.text for c in row.cells]
+        cells = [C.clean(c.text).strip() for c in row.cells]
+        # every arXiv link is a Paper, in a table of datasets too
+        ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
         arch = ex.lex.architecture(cells[0])
-        if arch:
+        if arch and layout.lists != "other":
             ex._record("architecture", arch.name, row.line, aliases=[cells[0]])
             continue
-        if not model_table:
+        if layout.lists != "models":
             continue
+        _model_row(ex, layout, row, cells, name_col, section, makers)
 
-        def cell(i):
-            return cells[i] if i is not None and i < len(cells) else ""
 
-        others = " ".join(c for i, c in enumerate(cells) if i != name_col)
-        for name, sizes, org in _row_models(ex.lex, cell(name_col), cell(params)):
-            record = ex._record("model", name.label, row.line, aliases=list(name.aliases))
-            if section:
-                record.add("inSection", _section(section), row.line)
-            for value in sizes:
-                record.add("parameterCount", value, row.line)
-            moe_text = cell(moe)
-            if moe_text.lower().startswith("yes") or re.search(r"\d+\s*experts", moe_text, re.I):
-                record.add("hasArchitecture", _arch("Mixture of Experts"), row.line)
-            active, total = F.find_active_and_total(others)
-            for f in active:
-                record.add("activeParameterCount", f.value, row.line)
-            for f in total:
-                record.add("parameterCount", f.value, row.line)
-            for f in F.find_context_lengths(cell(ctx_col) + " context" if cell(ctx_col) else ""):
-                record.add("contextLength", f.value, row.line)
-            for f in F.find_dates(f"[{cell(date_col)}]" if cell(date_col) else ""):
-                record.add("releaseDate", f.value, row.line)
-            org_name = cell(org_col) or org
-            if org_name:
-                known = ex.lex.organization(org_name)
-                record.add("developedBy", _org(known.name if known else org_name), row.line)
-            for a in ex.lex.architectures:
-                if a.pattern.search(cell(arch_col)):
-                    record.add("hasArchitecture", _arch(a.name), row.line)
-            for cell_ in row.cells:
-                for link in cell_.links:
-                    arxiv, repo = F.arxiv_id(link.url), F.repository(link.url)
-                    if arxiv:
-                        record.add("describedIn", Ref("paper", arxiv), row.line)
-                    elif repo:
-                        record.add("repository", _iri(repo), row.line)
-        ex._papers(" ".join(cells), tuple(lk for c in row.cells for lk in c.links), None, row.line)
+def _makers(ex) -> dict[str, str]:
+    """Organisations the catalog names as makers, by name key: its maker records and
+    every table's developer column (read once a catalog)."""
+    if ex.table_makers is None:
+        names = {r.name for r in ex.out.records if r.kind == "organization"}
+        for table in ex.cat.tables:
+            at = C.read_layout(table.header, table.headings).index("organization")
+            if at is not None:
+                names |= {C.clean(row.cells[at].text).strip() for row in table.rows
+                          if at < len(row.cells) and row.cells[at].text.strip()}
+        ex.table_makers = {key(n): n for n in sorted(names)}
+    return ex.table_makers
+
+
+def _model_row(ex, layout: C.Layout, row, cells: list[str], name_col: int, section, makers) -> None:
+    """The models a row names, each with the facts of the row's columns."""
+    def cell(kind):
+        i = layout.index(kind)
+        return cells[i] if i is not None and i < len(cells) else ""
+
+    params, active_col = layout.index("params"), layout.index("active")
+    others = " ".join(c for i, c in enumerate(cells) if i not in (name_col, active_col))
+    linked = C.maker_from_links([*C.cell_links(row, layout, ("checkpoints", "name", "paper")),
+                                 *row.cells[name_col].links], ex.lex, makers)
+    for name, sizes, org in _row_models(ex.lex, cells[name_col], cell("params"), layout.unit("params")):
+        record = ex._record("model", name.label, row.line, aliases=list(name.aliases))
+        if section:
+            record.add("inSection", _section(section), row.line)
+        for value in [*sizes, *(f.value for f in F.find_sizes(name.label))]:
+            record.add("parameterCount", value, row.line)
+        for value in C.cell_sizes(cell("active"), layout.unit("active")):
+            record.add("activeParameterCount", value, row.line)
+        moe_text = cell("moe")
+        if moe_text.lower().startswith("yes") or re.search(r"\d+\s*experts", moe_text, re.I):
+            record.add("hasArchitecture", _arch("Mixture of Experts"), row.line)
+        active, total = F.find_active_and_total(others)
+        for f in active:
+            record.add("activeParameterCount", f.value, row.line)
+        for f in total:
+            record.add("parameterCount", f.value, row.line)
+        for value in C.cell_contexts(cell("context"), layout.unit("context"), layout.binary_k):
+            record.add("contextLength", value, row.line)
+        date = C.cell_date(cell("date")) if cell("date") else None
+        if date:
+            record.add("releaseDate", date, row.line)
+        i = layout.index("license")
+        if i is not None and i < len(row.cells):
+            for value in cell_licenses(cells[i], row.cells[i].links):
+                record.add("license", value, row.line)
+        org_name = cell("organization") or org or linked
+        if org_name:
+            known = ex.lex.organization(org_name)
+            record.add("developedBy", _org(known.name if known else org_name), row.line)
+        for a in ex.lex.architectures:
+            if a.pattern.search(cell("architecture")):
+                record.add("hasArchitecture", _arch(a.name), row.line)
+        for link in C.own_links(row, layout):
+            arxiv, repo = F.arxiv_id(link.url), F.repository(link.url)
+            if arxiv:
+                record.add("describedIn", Ref("paper", arxiv), row.line)
+            elif repo:
+                record.add("repository", _iri(repo), row.line)
 
 
 # A cell names a few models ('Aa (32B), Bb (7M)'); each takes the row's facts and links,
@@ -99,7 +123,7 @@ def table_rows(ex, table) -> None:
 MAX_CELL_MODELS = 32
 
 
-def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[int], str | None]]:
+def _row_models(lex, name_cell: str, size_cell: str, unit: int | None = None) -> list[tuple[N.Name, list[int], str | None]]:
     """(name, sizes, organisation) of each model a row names.
 
     'Aa (32B), Bb (7M)' pairs each name with its size; 'Gemma 3 / 3n' with
@@ -113,11 +137,11 @@ def _row_models(lex, name_cell: str, size_cell: str) -> list[tuple[N.Name, list[
             out.append((names[0], [f.value for f in F.find_sizes(size)], org))
         return out
     names, org = N.clean_title(name_cell, lex)
-    sizes = _ranged_sizes(size_cell)
+    sizes = _cell_sizes(size_cell, unit)
     parts = [p for p in re.split(r"\s*/\s*", size_cell) if p.strip()]
     names = names[:MAX_CELL_MODELS]
     if len(names) > 1 and len(parts) == len(names):
-        return [(name, _ranged_sizes(part), org) for name, part in zip(names, parts)]
+        return [(name, _cell_sizes(part, unit), org) for name, part in zip(names, parts)]
     return [(name, sizes, org) for name in names]
 
 
@@ -132,7 +156,7 @@ def _transposed(ex, table) -> bool:
 
 
 def _columns(ex, table) -> None:
-    """A model per column of a transposed table: its sizes and architectures."""
+    """A model per column of a transposed table: its sizes, architectures and SPDX licences."""
     section = table.headings[-1].text if table.headings else None
     for j, heading in enumerate(table.header[1:], start=1):
         names, _ = N.clean_title(heading, ex.lex)
@@ -146,6 +170,16 @@ def _columns(ex, table) -> None:
             for a in ex.lex.architectures:
                 if a.pattern.search(text):
                     record.add("hasArchitecture", _arch(a.name), row.line)
+            if row.cells and C.header_kind(row.cells[0].text)[0] == "license":
+                for value in spdx_licenses(text):  # '| Deployment & License | MIT license |'
+                    record.add("license", value, row.line)
+
+
+def _cell_sizes(text: str, unit: int | None) -> list[int]:
+    """A size cell's sizes: as written where the cell writes units ('671B', '0.6-32B'),
+    else its bare numbers in the header's unit ('Params (B)': '7, 13, 70')."""
+    written = _ranged_sizes(text)
+    return written if written or unit is None else C.cell_sizes(text, unit)
 
 
 def _ranged_sizes(text: str) -> list[int]:
