@@ -32,6 +32,8 @@ class Context:
     products: bool  # the maker's heading lists products ("OpenAI Products")
     model_list: bool  # a heading or group label says its entries are models
     org_list: bool = False  # a heading says its entries are makers ("Model Providers")
+    # (architecture, line) a heading or group around the entry names ("### Mixture of Experts")
+    architectures: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass

@@ -122,6 +122,25 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
     return verdict
 
 
+_ARTICLE_OPENING = re.compile(r"\W*(?:(?:is|are|was)\s+)?(?:an?|the)\s+", re.I)
+
+
+def head_phrase(clause: str, lex) -> str:
+    """'a tiny recursive model that ...' -> 'tiny recursive model': the noun phrase a
+    description opens with, up to its first preposition or verb-like stop word; '' when
+    the clause opens with no article (it then says something else of the entry)."""
+    m = _ARTICLE_OPENING.match(clause)
+    if not m:
+        return ""
+    phrase = _PHRASE_END.split(clause[m.end():], maxsplit=1)[0]
+    kept = []
+    for word in phrase.split():
+        if word.lower() in lex.prepositions or word.lower() in _STOPS:
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
 def lists_models(label: str, lex) -> bool | None:
     """Does a heading or a group label say its entries are models? None when it says nothing.
 

@@ -99,6 +99,8 @@ class _Extractor:
         for heading in self.cat.headings:
             while stack and stack[-1].level >= heading.level:
                 stack.pop()
+            for arch, _ in self.lex.architectures_named(M.plain_label(heading.text)):
+                self._record("architecture", arch.name, heading.line)  # "### Mixture of Experts"
             if heading.line not in self.heading_maker or not self.heading_maker[heading.line].known:
                 section = self._record("section", heading.text, heading.line)
                 if stack:
@@ -110,8 +112,11 @@ class _Extractor:
         org = topic = None
         products = model_list = False
         parent = item.parent
+        groups = []  # the labels around the entry that may name its architecture, with their lines
         while parent is not None:
             kind, name = self.group_of.get(parent, (None, None))
+            if kind == "topic":
+                groups.append((name, self.cat.items[parent].line))
             if kind == "org" and org is None:
                 org = name
             if kind == "topic" and topic is None:
@@ -133,7 +138,17 @@ class _Extractor:
             section = None  # the maker's own heading is no section
         org_list = bool(item.headings) and item.parent is None and E.lists_organizations(
             M.plain_label(item.headings[-1].text), self.lex)
-        return Context(section, org, topic, products, model_list, org_list)
+        groups += [(M.plain_label(h.text), h.line) for h in item.headings]
+        return Context(section, org, topic, products, model_list, org_list, self._structural_architectures(groups))
+
+    def _structural_architectures(self, labels: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+        """'### Mixture of Experts', '- Diffusion language models' over a list of entries: the
+        architecture each model under it has (the innermost label that names one first)."""
+        found: dict[str, int] = {}
+        for label, line in labels:
+            for arch, _ in self.lex.architectures_named(label):
+                found.setdefault(arch.name, line)
+        return tuple(found.items())
 
     def _group(self, index: int, item: Item) -> bool:
         """A bullet that heads nested entries and names no model itself."""
@@ -161,6 +176,8 @@ class _Extractor:
 
     def _topic_group(self, index: int, item: Item, label: str) -> None:
         record = self._record("section", label, item.line)
+        for arch, _ in self.lex.architectures_named(label):
+            self._record("architecture", arch.name, item.line)  # "- Diffusion language models"
         ctx = self._context(item)
         if ctx.topic or ctx.section:
             record.add("broader", Ref("section", ctx.topic or ctx.section), item.line)

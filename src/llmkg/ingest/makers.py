@@ -93,10 +93,36 @@ def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str,
         elif org_like(candidate, lex) and key(candidate) not in lex.not_organizations \
                 and key(candidate) not in own_names and re.match(rf"{re.escape(candidate)}\s*(?:[,.;)]|$)", after):
             out.append((candidate, m.start(), False))  # "(developed by Kakao)"
+    out += [f for f in from_organizations(desc, own_names, lex) if f[0] not in {o[0] for o in out}]
     for name, at in prose_organizations(desc):
         known = lex.organization(name)
         if key(name) not in own_names:
             out.append((known.name if known else name, at, bool(known)))
+    return out
+
+
+# "Zorbo-8x7B ... from Zorbo Labs.", "Aa 2 and Bb 3 from Google": a maker after a bare "from",
+# when nothing but punctuation follows it and the word before says no lineage
+_FROM_ORG = re.compile(rf"(?<![\w-])([\w-]+),?\s+from\s+(?:the\s+)?({_ORG_NAME})(?=\s*(?:[,.;)\]]|\s(?:and|in|on)\s|$))")
+_FROM_LINEAGE = {"distilled", "fine-tuned", "finetuned", "derived", "converted", "adapted", "trained",
+                 "merged", "learned", "data", "tokens", "text", "apart", "away", "inspired", "ported",
+                 "upgraded", "scratch", "evolved", "moved", "migrated", "switched", "different"}
+
+
+def from_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, int, bool]]:
+    """(name, offset, known) of makers named after a bare 'from': a known organisation, or
+    an organisation-like name that ends in a word such as Labs, AI, Research."""
+    out = []
+    for m in _FROM_ORG.finditer(desc):
+        if m.group(1).lower() in _FROM_LINEAGE:
+            continue
+        name = m.group(2).rstrip(".")
+        known = lex.organization(name)
+        if known:
+            out.append((known.name, m.start(2), True))
+        elif org_like(name, lex) and key(name) not in own_names and key(name) not in lex.not_organizations \
+                and N.words(name)[-1].lower() in lex.organization_suffixes and len(N.words(name)) > 1:
+            out.append((name, m.start(2), False))
     return out
 
 

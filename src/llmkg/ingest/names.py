@@ -92,7 +92,10 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     generic = _GENERIC_TAIL.search(title)
     # "The Amazon Nova Family of Models" is Amazon Nova, not "The Amazon Nova"
     head = [w for w in words(title[:generic.start()]) if w.lower() not in ("the", "a", "an")] if generic else []
-    if head and all(w[:1].isupper() or re.search(r"\d", w) for w in head) and any(
+    # "Apple Intelligence Foundation Language Models": a head that ends in a generic word is
+    # cut mid-phrase, so the whole title is the name
+    if head and head[-1].lower() not in lexicon.generic_name_words and \
+            all(w[:1].isupper() or re.search(r"\d", w) for w in head) and any(
             w.lower() not in lexicon.generic_name_words and not lexicon.organization(w) for w in head):
         aliases.append(title)  # "Amazon Nova Foundation Models" is Amazon Nova
         title = " ".join(head)

@@ -1,0 +1,81 @@
+"""The long tail of knowledge (issue 18): architectures from structure, organisations
+in every form, models introduced in prose and release tables, identity across rewrites.
+Each rule is shown on the drift pair of its class and on small catalogs of invented names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_drift import DRIFT, LABEL, _types, about, facts
+from llmkg import vocab as V
+from llmkg.ingest.lexicon import load_lexicon
+
+LEX = load_lexicon()
+
+
+def _catalog(tmp_path: Path, text: str) -> set:
+    path = tmp_path / "catalog.md"
+    path.write_text(text, encoding="utf-8")
+    return facts(path)
+
+
+def _labels(triples, kind: str) -> set[str]:
+    nodes = _types(triples, kind)
+    return {o for s, p, o in triples if p == LABEL and s in nodes}
+
+
+# -- architectures from structure -------------------------------------------------------------
+def test_architecture_pair_gives_each_model_its_sections_architecture() -> None:
+    triples = facts(DRIFT / "architecture-sections" / "drifted.md")
+    arch = {local: V.iri("architecture", local) for local in (
+        "mixtureofexperts", "diffusionmodel", "worldmodel", "recursivereasoningmodel", "linearattention")}
+    assert ("hasArchitecture", arch["mixtureofexperts"]) in about(triples, "zorbolite2")
+    assert ("hasArchitecture", arch["diffusionmodel"]) in about(triples, "mercu1")
+    assert ("hasArchitecture", arch["worldmodel"]) in about(triples, "genia3")
+    assert ("hasArchitecture", arch["recursivereasoningmodel"]) in about(triples, "trx7m")
+    assert ("hasArchitecture", arch["linearattention"]) in about(triples, "kestrel2")
+    assert set(arch.values()) <= _types(triples, "Architecture")
+    # a heading that names an architecture is no model, and gives its name to no model
+    assert not {"World Models", "Diffusion Language Models", "Mixture of Experts"} & _labels(triples, "Model")
+
+
+def test_architecture_too_common_in_prose_is_read_only_from_structure(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Research\n\n"
+                       "- [Language Models Represent Space and Time](https://arxiv.org/abs/2310.02207): LLMs learn world models of "
+                       "space and time. [3 Oct 2023]\n")
+    assert not _types(triples, "Architecture")
+    assert LEX.architectures_named("World Models") and not LEX.architectures_in("learn world models")
+
+
+# -- organisations in every form -----------------------------------------------------------------
+def test_a_division_of_a_known_organisation_is_that_organisation() -> None:
+    for name, org in [("NVIDIA Research", "NVIDIA"), ("Alibaba Cloud", "Alibaba"), ("Tencent AI Lab", "Tencent"),
+                      ("Meta Superintelligence Labs", "Meta"), ("Apple Machine Learning Research", "Apple")]:
+        assert LEX.organization(name).name == org, name
+    assert LEX.organization("Mistral Small") is None and LEX.organization("Google AI Studio") is None
+
+
+def test_a_maker_after_from_is_read_unless_the_from_is_lineage(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Models\n\n"
+                       "- [Vexa 2](https://example.org/vexa): a 7B model from Vexa Labs. [Jan 2025]\n"
+                       "- [Tarn 3](https://example.org/tarn): a 3B model distilled from Meta. [Feb 2025]\n")
+    assert ("developedBy", V.iri("organization", "vexalabs")) in about(triples, "vexa2")
+    assert not any(p == "developedBy" for p, _ in about(triples, "tarn3"))
+
+
+# -- issue 20, point 14: misreads of a name ------------------------------------------------------------
+def test_variants_listed_after_a_title_that_is_one_of_them_share_its_stem(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Models\n\n- Anthropic\n"
+                       "  1. [Orbis 3 Grand](https://example.org/orbis-3): the largest of the new LLMs. "
+                       "Three variants: Grand, Middle, and Petite. [Mar 2024]\n")
+    assert _labels(triples, "Model") == {"Orbis 3 Grand", "Orbis 3 Middle", "Orbis 3 Petite"}
+    # siblings of the title, not variants of it
+    assert not any(p == "variantOf" for p, _ in about(triples, "orbis3middle"))
+
+
+def test_a_generic_tail_is_kept_when_the_name_before_it_is_cut_mid_phrase(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Models\n\n- Apple\n"
+                       "  1. [Pomme Intelligence Foundation Language Models](https://example.org/p): "
+                       "a 3B on-device model. [Jun 2024]\n"
+                       "  1. [Pomme Nova Foundation Models](https://example.org/n): a 7B model. [Jul 2024]\n")
+    assert _labels(triples, "Model") == {"Pomme Intelligence Foundation Language Models", "Pomme Nova"}
