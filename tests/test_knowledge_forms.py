@@ -79,3 +79,18 @@ def test_a_generic_tail_is_kept_when_the_name_before_it_is_cut_mid_phrase(tmp_pa
                        "a 3B on-device model. [Jun 2024]\n"
                        "  1. [Pomme Nova Foundation Models](https://example.org/n): a 7B model. [Jul 2024]\n")
     assert _labels(triples, "Model") == {"Pomme Intelligence Foundation Language Models", "Pomme Nova"}
+
+
+def test_organization_forms_pair_reads_acronyms_divisions_and_family_headings() -> None:
+    triples = facts(DRIFT / "organization-forms" / "drifted.md")
+    org = lambda local: V.iri("organization", local)  # noqa: E731
+    assert _types(triples, "Organization") == {org(k) for k in ("nvidia", "alibaba", "kii", "orbisai", "voxel")}
+    assert ("developedBy", org("nvidia")) in about(triples, "nemotronh8b")  # "NVIDIA Research"
+    assert ("developedBy", org("alibaba")) in about(triples, "wanx2.1")  # "Alibaba Cloud"
+    assert ("developedBy", org("kii")) in about(triples, "falco310b")  # an acronym as the heading
+    # "#### Orbis" over "Orbis 2 ... by Orbis AI": one maker, by its fuller name
+    assert ("developedBy", org("orbisai")) in about(triples, "orbis2mini")
+    assert (org("orbisai"), LABEL, "Orbis AI") in triples
+    # "#### Voxel" over "[Voxel]", "Voxel 4", "Voxel 4 Flash": a lab named like its family
+    assert ("developedBy", org("voxel")) in about(triples, "voxel4flash")
+    assert V.iri("model", "voxel") not in _types(triples, "Model")

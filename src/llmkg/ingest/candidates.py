@@ -137,6 +137,10 @@ def decide(ex, candidates: list) -> None:
             # "#### Model Providers" / "- [Acme AI](https://acme.ai): ...": the entries are makers
             ex._record("organization", c.names[0].label, c.item.line_at(c.start), aliases=list(c.names[0].aliases))
             continue
+        if ctx.org and key(c.names[0].label) == key(ctx.org) and not E.versioned(c.names[0].label):
+            # "#### Voxel" / "- [Voxel](https://voxel.example): the lab's models": its maker's own page
+            ex._record("organization", ctx.org, c.item.line_at(c.start))
+            continue
         facts = (ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title)
         if verdict.score >= E.MODEL:
             EntryFacts(*facts).emit()

@@ -205,8 +205,10 @@ class _Extractor:
                     self.heading_maker[line] = M.Maker(maker.name, True, maker.products)
                 else:
                     del self.heading_maker[line]
-        for line, maker in self.heading_maker.items():
-            self._record("organization", maker.name, line)
+        texts = {h.line: h.text for h in [*self.cat.context, *self.cat.headings]}
+        for line, maker in self.heading_maker.items():  # "**KII** (Kestrel Intelligence Institute)"
+            self._record("organization", maker.name, line, aliases=M.parenthesised_aliases(texts.get(line, "")) if maker.products
+                         else M.aliases_of(texts.get(line, ""), maker.name))
 
     # -- papers -----------------------------------------------------------------
     def _papers(self, text: str, links: tuple[Link, ...], item: Item | None, line: int = 0) -> None:
@@ -288,8 +290,11 @@ def _without_links(item: Item) -> str:
 
 
 def _entries_are_models(name: str, entries: list[Candidate]) -> bool:
-    """Most entries under a possible maker are models by their own evidence, and none is it."""
-    if not entries or any(key(c.names[0].label) == key(name) for c in entries):
-        return False
-    models = sum(1 for c in entries if c.own.score >= E.MODEL)
+    """Most entries under a possible maker are models by their own evidence, and none is it;
+    or, when one entry is called by its name, at least two others are models: the name is
+    both a lab's and its family's ('#### Voxel' over 'Voxel', 'Voxel 4', 'Voxel 4 Flash')."""
+    others = [c for c in entries if key(c.names[0].label) != key(name)]
+    models = sum(1 for c in others if c.own.score >= E.MODEL)
+    if len(others) < len(entries):
+        return models >= 2 and models * 2 >= len(others)
     return models >= 1 and models * 2 >= len(entries)

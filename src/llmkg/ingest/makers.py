@@ -200,7 +200,12 @@ def aliases_of(label: str, name: str) -> list[str]:
     """Other spellings a group label gives its maker: 'Meta (aka. Facebook)' -> Facebook."""
     label = plain_label(label)
     out = []
-    for alias in [N.strip_parens(label), *re.findall(r"\((?:aka\.?\s*)?([^)]+)\)", label)]:
+    for alias in [N.strip_parens(label), *parenthesised_aliases(label)]:
         if alias != name and alias.strip():
             out.append(alias.strip())
     return out
+
+
+def parenthesised_aliases(label: str) -> list[str]:
+    """'**KII** (Kestrel Intelligence Institute)' -> ['Kestrel Intelligence Institute']."""
+    return [a.strip() for a in re.findall(r"\((?:aka\.?\s*)?([^)]+)\)", plain_label(label)) if a.strip()]

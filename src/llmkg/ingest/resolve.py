@@ -68,6 +68,12 @@ class _Keys:
             self.parent[drop] = keep
 
 
+def _acronym_of(short: str, name: str) -> bool:
+    """'KII' of 'Kestrel Intelligence Institute': the capitals of its words, in order."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+    return len(short) >= 2 and short.isupper() and short.isalpha() and short == initials
+
+
 def catalog_slug(name: str) -> str:
     import re
 
@@ -151,6 +157,11 @@ class _Resolver:
                 for alias in record.aliases:
                     if key(alias):
                         keys.union(own, key(alias))
+            elif record.kind == "organization":
+                for alias in record.aliases:  # "Kestrel Intelligence Institute (KII)": its acronym
+                    if _acronym_of(alias, record.name) or _acronym_of(record.name, alias):
+                        keys.union(own, key(alias))
+        self._join_suffixed_organizations()
         # 2. entities, in catalog order so labels are the first spelling seen
         for record in records:
             entity = self._entity(record.kind, record.name, record.identity)
@@ -180,10 +191,36 @@ class _Resolver:
                 entity.facts.setdefault(fact_key, set()).add((record.catalog, fact.line))
         _papers_titled_with_models(self.entities.values())
         for entity in self.entities.values():
+            if entity.kind == "organization":
+                label, entity.label = entity.label, self._fullest_name(entity)
+                entity.alt_labels.add(label)
             _keep_earliest(entity)
             entity.alt_labels.discard(entity.label)
             entity.alt_labels = {a for a in entity.alt_labels if a.strip()}
         return sorted(self.entities.values(), key=lambda e: (e.kind, e.slug))
+
+    def _fullest_name(self, org: Entity) -> str:
+        """An organisation is labelled by its full name, not by its acronym or by its name
+        without 'AI' or 'Labs' (a spelling the lexicon gives wins)."""
+        if self.lex.organization(org.label):
+            return org.label
+        for alt in sorted(org.alt_labels):
+            if _acronym_of(org.label, alt) or any(
+                    key(alt) == key(org.label) + key(s) for s in self.lex.organization_suffixes):
+                return alt
+        return org.label
+
+    def _join_suffixed_organizations(self) -> None:
+        """'Orbis' (a heading over Orbis models) and 'Orbis AI' (stated in an entry) in one
+        catalog are one maker, named by its fuller name: an organisation word ends it."""
+        keys = self.keys["organization"]
+        short = {k for k in keys.parent}
+        for k in list(keys.parent):
+            for suffix in self.lex.organization_suffixes:
+                base = k.removesuffix(key(suffix))
+                if base != k and base in short and keys.find(base) != keys.find(k):
+                    keys.parent[keys.find(base)] = keys.find(k)
+                    break
 
     def _entity(self, kind: str, name: str, explicit: str | None, created_by: Source | None = None) -> Entity:
         if kind == "model" and not explicit:
