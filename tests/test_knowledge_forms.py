@@ -94,3 +94,27 @@ def test_organization_forms_pair_reads_acronyms_divisions_and_family_headings() 
     # "#### Voxel" over "[Voxel]", "Voxel 4", "Voxel 4 Flash": a lab named like its family
     assert ("developedBy", org("voxel")) in about(triples, "voxel4flash")
     assert V.iri("model", "voxel") not in _types(triples, "Model")
+
+
+# -- models introduced in prose, history paragraphs and announcements ------------------------------
+def test_prose_pair_reads_models_from_a_history_paragraph_and_announcements() -> None:
+    triples = facts(DRIFT / "prose-models" / "drifted.md")
+    quill = V.iri("organization", "quilllabs")
+    assert _types(triples, "Model") == {V.iri("model", k) for k in ("aa2", "bb3", "zeta", "orca5", "orca4v")}
+    # "Aa 2 (7B) and Bb-3 (3B) from Quill Labs": each its own size, the maker of both
+    assert {("developedBy", quill), ("parameterCount", "7000000000"), ("releaseDate", "2025-01")} <= \
+        about(triples, "aa2")
+    assert ("parameterCount", "7000000000") not in about(triples, "bb3")
+    # "Then Quill Labs released Zeta, fine-tuned from Aa 2"
+    assert {("developedBy", quill), ("fineTunedFrom", V.iri("model", "aa2"))} <= about(triples, "zeta")
+    # "Introducing Orca 5", "Orca-4V(ision) system card"
+    assert (V.iri("model", "orca4v"), V.SKOS + "altLabel", "Orca-4Vision") in triples
+
+
+def test_a_sentence_names_models_with_their_maker_only_when_all_are_versioned() -> None:
+    from llmkg.ingest.mentions import models_named
+
+    assert [m.name for m in models_named("Then Kx 2 and Ly-3 from Quill Labs arrived.", LEX)] == ["Kx 2", "Ly-3"]
+    assert models_named("trained on data from Common Crawl and Books3 by us", LEX) == []
+    assert models_named("The Zephyr and Tulu recipes from AI2 are open", LEX) == []
+    assert [m.name for m in models_named("Later Zeta, fine-tuned from Aa 2, followed.", LEX)] == ["Zeta"]

@@ -157,7 +157,7 @@ def decide(ex, candidates: list) -> None:
         _papers_named_after_models(ex, c, ctx)
         for mention in c.mentions:  # "... GPT-4 Turbo with 128K context, Assistants API ..."
             named = N.Name(mention.name, start=mention.start, end=mention.end)
-            EntryFacts(ex, c.item, ctx, [named], c.seg, c.start, c.links, c.title_link, None).emit()
+            EntryFacts(ex, c.item, ctx, [named], c.seg, c.start, c.links, c.title_link, mention.maker).emit()
         if E.plausible_name(c.own):
             # a model if the catalog proves it elsewhere ("[Gemini](...) [06 Dec 2023]" in a survey)
             EntryFacts(*facts, tentative=True, doubt=doubt).emit()
@@ -282,7 +282,9 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
     listed_names = _name_list(head)
     if listed_names:  # "phi-3-mini (3.8b), phi-3-small (7b)", "SmolLM3 (3B), Ettin (17M)"
         return listed_names, None, offset, None
-    if N.looks_like_name(head, strict=True):
+    document = lex.name_document_words.search(head)
+    if N.looks_like_name(head, strict=True) or (  # "GPT-4V(ision) system card: [link] [date]"
+            document and re.search(r"\d", head) and N.looks_like_name(head[:document.start()], strict=True)):
         names, org = N.clean_title(head, lex)
         return names, None, offset + len(head), org
     listed = re.search(r"models?\s*\(([^)]*,[^)]*)\)", seg)

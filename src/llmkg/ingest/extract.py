@@ -68,6 +68,7 @@ class _Extractor:
             self._papers(item.text, item.links, item)
             if item.kind != "item":
                 self._architectures_named(item)
+                self._prose_models(item)
                 continue
             if self._group(index, item):
                 continue
@@ -243,6 +244,29 @@ class _Extractor:
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
 
+    def _prose_models(self, item: Item) -> None:
+        """A paragraph of prose or history ('In 2025 Acme Labs released Aa 2 and Bb 3 ...'):
+        the models it introduces, each with the facts of its own sentence."""
+        from llmkg.ingest.entry_facts import EntryFacts
+        from llmkg.ingest.mentions import models_named
+
+        mentions = models_named(item.text, self.lex)
+        if not mentions:
+            return
+        ctx = self._context(item)
+        for mention in mentions:
+            # its sentence, from the name on; a maker acting before it ("Acme released ...")
+            opening = item.text[_sentence_start(item.text, mention.start):mention.start]
+            acting = M.acting_makers(opening, self.lex, suffixed=True)
+            stop = _SENTENCE_END.search(item.text, mention.end)
+            end = stop.start() + 1 if stop else len(item.text)
+            links = [lk for lk in item.links if mention.start <= lk.start < end]
+            # one of a list ("Aa 2 (7B) and Bb-3 (3B) from ..."): its sizes are in its own words
+            name = N.Name(mention.name, end=mention.own_end - mention.start) if mention.own_end else \
+                N.Name(mention.name)
+            EntryFacts(self, item, ctx, [name], item.text[mention.start:end], mention.start,
+                       links, None, mention.maker or (acting[-1][0] if acting else None)).emit()
+
     def _architectures_named(self, item: Item, start: int = 0, end: int | None = None) -> None:
         """An architecture the catalog names anywhere is an Architecture ("Drag Your GAN"),
         also where no model of it is (a model's entry says it with hasArchitecture)."""
@@ -272,6 +296,16 @@ class _Extractor:
         from llmkg.ingest.tables import table_rows
 
         table_rows(self, table)
+
+
+_SENTENCE_END = re.compile(r"(?<![\d.])[.;!?]\s")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding offset `at` starts (a bounded look back)."""
+    window = max(0, at - 400)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, window, at)]
+    return ends[-1] if ends else window
 
 
 def _table_of_contents(item: Item) -> bool:

@@ -76,6 +76,10 @@ class Lexicon:
         self.organization_nouns = {w.lower() for w in ev["organization_nouns"]}
         self.not_organizations = {key(w) for w in ev["not_organizations"]}
         self.organization_suffixes = {w.lower() for w in ev["organization_suffixes"]}
+        self.prose_openers = {w.lower() for w in ev["prose_openers"]}
+        self.announcement_openings = re.compile(
+            r"(?:" + "|".join(re.escape(w) for w in sorted(ev["announcement_openings"], key=len, reverse=True))
+            + r")\s+", re.I)
         self.name_document_words = re.compile(
             r"(?<!\s)\s+(?:" + "|".join(re.escape(w) for w in sorted(ev["name_document_words"], key=len, reverse=True))
             + r")$", re.I)

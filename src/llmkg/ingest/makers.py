@@ -50,6 +50,10 @@ def known_in(candidates: list[str], lex) -> str | None:
             org = lex.organization(" ".join(ws[:n]))
             if org:
                 return org.name
+        for n in range(1, len(ws)):  # "Then Google released ...": a capitalised word before it
+            org = lex.organization(" ".join(ws[n:]))
+            if org:
+                return org.name
     return None
 
 
@@ -69,14 +73,29 @@ def org_from_text(desc: str, lex) -> str | None:
     return known_in(candidates, lex)
 
 
-def acting_makers(text: str, lex) -> list[tuple[str, int]]:
-    """Known organisations the text has make something: "DeepMind proposed ...", "IBM is releasing"."""
+def acting_makers(text: str, lex, *, suffixed: bool = False) -> list[tuple[str, int]]:
+    """Known organisations the text has make something: "DeepMind proposed ...", "IBM is releasing";
+    with `suffixed`, also a name that ends like a maker's ("Then Quill Labs released ...")."""
     out = []
     for m in _ORG_VERBS.finditer(text):
-        known = known_in([next(g for g in m.groups() if g)], lex)
+        named = next(g for g in m.groups() if g)
+        known = known_in([named], lex)
         if known:
             out.append((known, m.start()))
+        elif suffixed:
+            ws = N.words(named)
+            # "Then Quill Labs": the fewest words that read as a maker's name ("Zorbo Research Labs" whole)
+            for n in range(len(ws) - 2, -1, -1):
+                if ws[n].lower() not in lex.organization_suffixes and suffixed_organization(" ".join(ws[n:]), lex):
+                    out.append((" ".join(ws[n:]), m.start()))
+                    break
     return out
+
+
+def suffixed_organization(name: str, lex) -> bool:
+    """'Zorbo Labs', 'Kestrel AI': an organisation-like name that ends in an organisation word."""
+    return len(N.words(name)) > 1 and org_like(name, lex) and N.words(name)[-1].lower() in lex.organization_suffixes \
+        and key(name) not in lex.not_organizations
 
 
 def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, int, bool]]:
@@ -120,8 +139,7 @@ def from_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, i
         known = lex.organization(name)
         if known:
             out.append((known.name, m.start(2), True))
-        elif org_like(name, lex) and key(name) not in own_names and key(name) not in lex.not_organizations \
-                and N.words(name)[-1].lower() in lex.organization_suffixes and len(N.words(name)) > 1:
+        elif key(name) not in own_names and suffixed_organization(name, lex):
             out.append((name, m.start(2), False))
     return out
 

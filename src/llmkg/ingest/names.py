@@ -75,6 +75,11 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if ":" in title:
         title = title.split(":", 1)[0].strip()
     aliases: list[str] = []
+    title = _announced(title, lexicon)
+    glued = _GLUED_SPELLING.match(title)
+    if glued:  # "GPT-4V(ision)": the name, spelled out in a glued parenthesis
+        title = glued.group(1) + title[glued.end():]
+        aliases.append(glued.group(1) + glued.group(3))
     m = _AKA.search(title)
     rest = title[m.end():].removesuffix(")") if m else ""
     if rest.strip() and ")" not in rest:  # "TaskMatrix, aka. VisualChatGPT", "LLaVA-CoT (FKA. LLaVA-o1)"
@@ -121,6 +126,19 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
         names[0].aliases.extend(aliases)
         return names, org
     return [Name(title, aliases)], org
+
+
+# 'Orca-4V(ision) system card': a parenthesis glued to the name's last letter spells it out
+_GLUED_SPELLING = re.compile(r"^(\S*\d\S*?([A-Za-z]))\((\w+)\)(?=\s|$)")
+
+
+def _announced(title: str, lexicon: Lexicon) -> str:
+    """'Introducing Orca 5', 'Meet Lumo 3': an announcement's title names its model."""
+    m = lexicon.announcement_openings.match(title)
+    rest = title[m.end():].strip() if m else ""
+    if rest and re.search(r"\d", rest) and looks_like_name(rest, strict=True):
+        return rest
+    return title
 
 
 def without_owner(title: str, lexicon: Lexicon) -> str:
