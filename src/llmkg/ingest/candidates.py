@@ -224,13 +224,18 @@ def _heading_list(item: Item) -> tuple:
 def _unnamed(ex, item: Item, seg: str, start: int, links: list[Link]) -> None:
     """An entry that names nothing: a paper, a post, a resource; or, in a list of
     models, an entry the ingester could not read (reported)."""
+    mentions = models_named(seg, ex.lex)
+    ctx = ex._context(item) if mentions else None
+    for mention in mentions:  # "LLaVA-1.5 achieves SoTA on ...": a model named by its results
+        named = N.Name(mention.name, start=mention.start, end=mention.start + len(mention.name))
+        EntryFacts(ex, item, ctx, [named], seg, start, links, None, mention.maker).emit()
     if not (any(F.is_web_url(lk.url) for lk in links) or F.find_dates(seg)):
         return
     ex._architectures_named(item, start, start + len(seg))
-    ctx = ex._context(item)
+    ctx = ctx or ex._context(item)
     if any(F.arxiv_id(lk.url) for lk in links) or not (ctx.org or ctx.model_list):
         ex.out.resources += 1
-    else:
+    elif not mentions:
         ex._problem(item.line_at(start), "no model name found", seg)
     _makers_named(ex, item, seg, start, None)
 

@@ -40,6 +40,9 @@ _FRAMES = [
     (True, re.compile(r"\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context")),
     # "BitNet b1.58, in which every single parameter (or weight) of the LLM"
     (True, re.compile(rf",\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b")),
+    # "LLaVA-1.5 achieves SoTA on ...", "Xyz-7B outperforms ...": the subject of a model's results
+    (True, re.compile(r"\s+(?:achieves|outperforms|surpasses|beats|rivals|matches|tops)\s+(?:the\s+)?"
+                      r"(?:SoTA|SOTA|state[- ]of[- ]the[- ]art|[A-Z][\w.\-]*\d)")),
 ]
 _NAME_AT_END = re.compile(rf"(?<![\w.\-]){_NAME}$")
 
@@ -47,9 +50,11 @@ _NAME_AT_END = re.compile(rf"(?<![\w.\-]){_NAME}$")
 _TRIGGERS = [re.compile(r"\b(?:release|introduc|present|announc|launch|unveil|open-sourc)", re.I),
              re.compile(rf"\b{_MODEL}\b", re.I),
              re.compile(r"\bcontext\b", re.I),
-             re.compile(r"\bin which\b", re.I)]
+             re.compile(r"\bin which\b", re.I),
+             re.compile(r"\b(?:achieves|outperforms|surpasses|beats|rivals|matches|tops)\b")]
 _ANY_FRAME = re.compile(rf"{_MODEL}|\bcontext\b|\bin which\b|\brelease|\bintroduc|\bpresent|\bannounc|\blaunch|"
-                        r"\bunveil|\bopen-sourc", re.I)
+                        r"\bunveil|\bopen-sourc|\bachieves|\boutperforms|\bsurpasses|\bbeats|\brivals|\bmatches|"
+                        r"\btops", re.I)
 _NOT_NAME_WORDS = {"this", "the", "that", "these", "those", "our", "its", "their", "it", "we", "a", "an",
                    "model", "models", "llm", "llms"}
 
