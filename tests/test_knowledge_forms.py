@@ -118,3 +118,35 @@ def test_a_sentence_names_models_with_their_maker_only_when_all_are_versioned() 
     assert models_named("trained on data from Common Crawl and Books3 by us", LEX) == []
     assert models_named("The Zephyr and Tulu recipes from AI2 are open", LEX) == []
     assert [m.name for m in models_named("Later Zeta, fine-tuned from Aa 2, followed.", LEX)] == ["Zeta"]
+
+
+# -- identity across rewrites --------------------------------------------------------------------------
+def test_identity_pair_keeps_variants_beside_their_base_and_rows_moved_into_a_table() -> None:
+    triples = facts(DRIFT / "identity-rewrites" / "drifted.md")
+    # "[Orbit-5 Thinking / Instant]": a mode word after the slash takes the family's stem
+    for mode in ("orbit5thinking", "orbit5instant"):
+        assert V.iri("model", mode) in _types(triples, "Model")
+    assert (V.iri("model", "orbit5instant"), LABEL, "Orbit-5 Instant") in triples
+    assert (V.iri("model", "kumok2"), LABEL, "Kumo K2") in triples  # "Kumo·K2"
+    assert ("parameterCount", "70000000000") in about(triples, "lark3.5pro")  # moved into a table
+
+
+def test_a_middle_dot_reads_as_a_space_or_a_versions_dot() -> None:
+    from llmkg.ingest.text import plain_text
+    from llmkg.keys import key
+
+    assert plain_text("Kumo·K2, Llama 3·1 and 人工知能・深層学習") == "Kumo K2, Llama 3.1 and 人工知能・深層学習"
+    assert key(plain_text("Llama 3·1")) == key("Llama 3.1") != key("Llama 31")
+    assert key("Nimbus2.5 Flash") == key("Nimbus 2.5-Flash")  # written without a hyphen or a space
+
+
+def test_a_preview_written_apart_is_the_model_and_its_date_yields_to_the_release(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### **OpenAI**\n\n"
+                       "- [Orca 7](https://example.org/o7): our reasoning model, 70B. [16 Apr 2025]\n"
+                       "- [Orca 7 preview](https://example.org/o7p): announced. [20 Dec 2024]\n"
+                       "- [Orca-8-preview](https://example.org/o8p): a 9B model. [Jan 2025]\n")
+    assert {("releaseDate", "2025-04-16"), (V.SKOS + "altLabel", "Orca 7 preview")} <= {
+        (p if p != "altLabel" else V.SKOS + "altLabel", o) for p, o in about(triples, "orca7")}
+    assert ("releaseDate", "2024-12-20") not in about(triples, "orca7")
+    assert V.iri("model", "orca7preview") not in _types(triples, "Model")
+    assert V.iri("model", "orca8preview") in _types(triples, "Model")  # joined: part of the name

@@ -19,7 +19,7 @@ MAX_NAME_WORDS = 5
 NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "flash", "lite",
                   "micro", "vision", "instruct", "chat", "base", "reasoning", "thinking", "turbo",
                   "ultra", "max", "omni", "coder", "math", "audio", "preview", "experimental",
-                  "multimodal", "moe", "vl", "dense", "sparse"}
+                  "multimodal", "moe", "vl", "dense", "sparse", "instant", "exp", "high", "low"}
 # 'R1', '3n', 'V3': a version alone, after a family's full name
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
 _GENERIC_TAIL = re.compile(r"(?<!\s)\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
@@ -118,9 +118,10 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
         for part in parts:
             stem = re.sub(r"[-\s][^-\s]+$", "", names[0].label) if names else ""
             if stem != (names[0].label if names else "") and " " not in part and (
-                    part[:1].islower() and not re.search(r"\d", part) or _SHORT_VERSION.match(part)):
+                    part[:1].islower() and not re.search(r"\d", part) or _SHORT_VERSION.match(part)
+                    or part.lower() in NAME_MODIFIERS):  # "Orbit-5 Thinking / Instant": a mode of the family
                 # "Phi-4-multimodal / mini", "DeepSeek V3 / R1", "Gemma 3 / 3n": the family stem is implied
-                part = f"{stem}-{part}" if "-" in names[0].label else f"{stem} {part}"
+                part = f"{stem}{names[0].label[len(stem)]}{part}"  # the separator the first name used
             names.append(Name(part))
         names = _model_halves(names)
         names[0].aliases.extend(aliases)

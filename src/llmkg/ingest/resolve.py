@@ -84,7 +84,21 @@ def resolve(records: list[Record], lexicon: Lexicon | None = None, *,
             doubts: list[Problem] | None = None) -> list[Entity]:
     """One entity per real thing. Tentative model records join only a model that
     a sure record names; the doubts of the others go to `doubts`."""
-    return _Resolver(lexicon or load_lexicon()).run(_settled(records, doubts))
+    return _Resolver(lexicon or load_lexicon()).run(_settled(_release_stages(records), doubts))
+
+
+# "o3 preview", "Orbit-5 (Preview)": a release stage written apart from the name is the model
+# itself, whether or not this version also lists it bare ("MAI-1-preview", joined, is a name)
+_STAGE = re.compile(r"^(.*?\S)\s+\(?preview\)?$", re.I)
+
+
+def _release_stages(records: list[Record]) -> list[Record]:
+    for record in records:
+        stage = _STAGE.match(record.name) if record.kind == "model" else None
+        if stage and re.search(r"\d", stage.group(1)):
+            record.aliases.append(record.name)
+            record.name = stage.group(1)
+    return records
 
 
 def _settled(records: list[Record], doubts: list[Problem] | None) -> list[Record]:
@@ -184,9 +198,12 @@ class _Resolver:
                         continue  # "Llama ... built on the Llama": no self-lineage
                     value = target.target
                 fact_key = (fact.predicate, value)
-                if record.tentative and fact_key not in entity.facts:
+                # a preview's date yields to the release's ("o3 preview [Dec 2024]", "o3 [Apr 2025]")
+                weak = record.tentative or (fact.predicate == "releaseDate" and _STAGE.match(record.aliases[-1])
+                                            if record.aliases and record.kind == "model" else False)
+                if weak and fact_key not in entity.facts:
                     entity.weak.add(fact_key)
-                elif not record.tentative:
+                elif not weak:
                     entity.weak.discard(fact_key)
                 entity.facts.setdefault(fact_key, set()).add((record.catalog, fact.line))
         _papers_titled_with_models(self.entities.values())

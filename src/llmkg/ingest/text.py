@@ -34,5 +34,20 @@ _PLAIN = str.maketrans({**{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+# 'Kumo·K2', 'Llama 3·1': a middle dot separates a name's words, or stands for a version's dot
+_MIDDLE_DOT = re.compile(r"[\u00b7\u2027\u30fb\u2219\u22c5]")
+
+
 def plain_text(text: str) -> str:
-    return text.translate(_PLAIN)
+    text = text.translate(_PLAIN)
+    if text.isascii() or not _MIDDLE_DOT.search(text):
+        return text
+    return _MIDDLE_DOT.sub(lambda m: _dot_between(text, m.start()), text)
+
+
+def _dot_between(text: str, at: int) -> str:
+    """'.' between digits, ' ' between other ASCII letters and digits; kept elsewhere (CJK prose)."""
+    before, after = text[at - 1:at], text[at + 1:at + 2]
+    if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
+        return text[at]
+    return "." if before.isdigit() and after.isdigit() else " "
