@@ -100,7 +100,9 @@ def test_organization_forms_pair_reads_acronyms_divisions_and_family_headings() 
 def test_prose_pair_reads_models_from_a_history_paragraph_and_announcements() -> None:
     triples = facts(DRIFT / "prose-models" / "drifted.md")
     quill = V.iri("organization", "quilllabs")
-    assert _types(triples, "Model") == {V.iri("model", k) for k in ("aa2", "bb3", "zeta", "orca5", "orca4v")}
+    assert _types(triples, "Model") == {V.iri("model", k) for k in ("aa2", "bb3", "zeta", "orca5", "orca4v", "orca5.1")}
+    # "| **Orca 5.1** | Nov 2025: faster |" in a table of the family's releases; "Memory" is no model
+    assert ("releaseDate", "2025-11") in about(triples, "orca5.1")
     # "Aa 2 (7B) and Bb-3 (3B) from Quill Labs": each its own size, the maker of both
     assert {("developedBy", quill), ("parameterCount", "7000000000"), ("releaseDate", "2025-01")} <= \
         about(triples, "aa2")
@@ -127,16 +129,17 @@ def test_identity_pair_keeps_variants_beside_their_base_and_rows_moved_into_a_ta
     for mode in ("orbit5thinking", "orbit5instant"):
         assert V.iri("model", mode) in _types(triples, "Model")
     assert (V.iri("model", "orbit5instant"), LABEL, "Orbit-5 Instant") in triples
-    assert (V.iri("model", "kumok2"), LABEL, "Kumo K2") in triples  # "Kumo·K2"
+    assert (V.iri("model", "kumok2"), LABEL, "Kumo K2") in triples
     assert ("parameterCount", "70000000000") in about(triples, "lark3.5pro")  # moved into a table
 
 
-def test_a_middle_dot_reads_as_a_space_or_a_versions_dot() -> None:
+def test_a_middle_dot_keys_as_a_space_or_a_versions_dot() -> None:
     from llmkg.ingest.text import plain_text
     from llmkg.keys import key
 
-    assert plain_text("Kumo·K2, Llama 3·1 and 人工知能・深層学習") == "Kumo K2, Llama 3.1 and 人工知能・深層学習"
+    assert plain_text("DALL·E 3, Llama 3·1 and 人工知能・深層学習") == "DALL·E 3, Llama 3.1 and 人工知能・深層学習"
     assert key(plain_text("Llama 3·1")) == key("Llama 3.1") != key("Llama 31")
+    assert key("Kumo·K2") == key("Kumo K2") == key("Kumo-K2")
     assert key("Nimbus2.5 Flash") == key("Nimbus 2.5-Flash")  # written without a hyphen or a space
 
 
@@ -150,3 +153,15 @@ def test_a_preview_written_apart_is_the_model_and_its_date_yields_to_the_release
     assert ("releaseDate", "2024-12-20") not in about(triples, "orca7")
     assert V.iri("model", "orca7preview") not in _types(triples, "Model")
     assert V.iri("model", "orca8preview") in _types(triples, "Model")  # joined: part of the name
+
+
+def test_a_known_familys_versioned_names_are_models_in_a_table_of_releases(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### **Anthropic**\n\n"
+                       "- [Orca Grand 4](https://example.org/og4): a frontier model. [May 2025]\n\n"
+                       "#### Release history\n\n| Version | Highlights |\n| --- | --- |\n"
+                       "| **Orca Grand 4.6** | Feb 2026: longer agentic tasks |\n"
+                       "| Orca Middle 4.6 | faster |\n| Claude Code 2 | a coding tool |\n"
+                       "| Improved tools | Jan 2026 |\n")
+    assert _labels(triples, "Model") == {"Orca Grand 4", "Orca Grand 4.6", "Orca Middle 4.6"}
+    assert {("developedBy", V.iri("organization", "anthropic")), ("releaseDate", "2026-02")} <= \
+        about(triples, "orcagrand4.6")

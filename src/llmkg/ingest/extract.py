@@ -57,6 +57,7 @@ class _Extractor:
         self.group_of: dict[int, tuple[str, str]] = {}  # item index -> ("org"|"topic", name)
         self.maybe_org: dict[int, M.Maker] = {}  # groups whose maker status waits for their entries
         self.heading_maker: dict[int, M.Maker] = {}  # heading line -> maker it names
+        self.families: set[str] | None = None  # first words of sure models' names (ingest/releases.py)
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> Extraction:

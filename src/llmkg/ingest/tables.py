@@ -45,6 +45,10 @@ def table_rows(ex, table) -> None:
     section = table.headings[-1].text if table.headings else None
     model_table = name_col != 0 or any(c is not None for c in (params, moe, ctx_col, date_col, arch_col)) \
         or (header and re.match(r"\W*(?:models?|llms?)\W*$", header[0]))
+    if not model_table:  # a table of a known family's releases (ingest/releases.py)
+        from llmkg.ingest.releases import family_release_rows
+
+        family_release_rows(ex, table)
     for row in table.rows:
         if len(row.cells) <= name_col or not row.cells[name_col].text:
             continue

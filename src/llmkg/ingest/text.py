@@ -34,7 +34,8 @@ _PLAIN = str.maketrans({**{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
-# 'Kumo·K2', 'Llama 3·1': a middle dot separates a name's words, or stands for a version's dot
+# 'Llama 3·1': a middle dot between digits stands for a version's dot ('DALL·E 3' keeps its own;
+# names key alike with or without it)
 _MIDDLE_DOT = re.compile(r"[\u00b7\u2027\u30fb\u2219\u22c5]")
 
 
@@ -46,8 +47,7 @@ def plain_text(text: str) -> str:
 
 
 def _dot_between(text: str, at: int) -> str:
-    """'.' between digits, ' ' between other ASCII letters and digits; kept elsewhere (CJK prose)."""
+    """'.' between two ASCII digits; the dot itself elsewhere."""
     before, after = text[at - 1:at], text[at + 1:at + 2]
-    if not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()):
-        return text[at]
-    return "." if before.isdigit() and after.isdigit() else " "
+    digits = before.isascii() and before.isdigit() and after.isascii() and after.isdigit()
+    return "." if digits else text[at]
