@@ -204,10 +204,21 @@ def _names(catalog: Path) -> tuple[dict[str, str], dict[str, str]]:
 BUNDLED_DATE = "2025-06-03"
 
 
+SHARED_SEEDS = SHARED_CATALOGS.parent / "seeds"
+
+
 def _versions() -> list[Path]:
+    """Every version beside the project, in date order: the dated catalogs, the bundled
+    one, and each seed whose text is not already one of them (the seed of the bundled
+    catalog is the bundled catalog)."""
     dated = [(re.search(r"\d{4}-\d{2}-\d{2}", p.name).group(0), p) for p in SHARED_CATALOGS.glob("*.md")
              if re.search(r"\d{4}-\d{2}-\d{2}", p.name)]
-    return [p for _, p in sorted([*dated, (BUNDLED_DATE, bundled_catalog())])]
+    versions = [*dated, (BUNDLED_DATE, bundled_catalog())]
+    texts = {p.read_bytes() for _, p in versions}
+    for seed in sorted(SHARED_SEEDS.glob("*")) if SHARED_SEEDS.is_dir() else []:
+        if seed.is_file() and seed.read_bytes() not in texts:
+            versions.append((BUNDLED_DATE, seed))
+    return [p for _, p in sorted(versions)]
 
 
 def _written(label: str, text: str) -> bool:
@@ -219,6 +230,8 @@ def test_entities_keep_their_iri_across_real_catalog_versions() -> None:
     if not list(SHARED_CATALOGS.glob("*.md")):
         pytest.skip("../shared/catalogs is not beside the project")
     versions = _versions()
+    # every shared catalog and seed is one of the versions compared (or the bundled one's text)
+    assert len(versions) >= len(list(SHARED_CATALOGS.glob("*.md"))) + 1
     named = [_names(v) for v in versions]
     # every name a model or organisation carries in two versions, any two, names one IRI
     for i, (old, _) in enumerate(named):
