@@ -165,3 +165,19 @@ def test_a_known_familys_versioned_names_are_models_in_a_table_of_releases(tmp_p
     assert _labels(triples, "Model") == {"Orca Grand 4", "Orca Grand 4.6", "Orca Middle 4.6"}
     assert {("developedBy", V.iri("organization", "anthropic")), ("releaseDate", "2026-02")} <= \
         about(triples, "orcagrand4.6")
+
+
+def test_an_organisation_with_its_acronym_in_parentheses_is_read(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Safety\n\n"
+                       "- Wardlow Alignment Research Institute (WARI): a leading organization in AI safety. "
+                       "[✍️](https://wari.example)\n"
+                       "- [Zeta 2](https://example.org/z): a 7B model. [Jan 2025]\n")
+    assert (V.iri("organization", "wari"), LABEL, "Wardlow Alignment Research Institute") in triples
+
+
+def test_a_name_that_is_an_architectures_is_no_model(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Vision models\n\n"
+                       "- `Z-Former (Querying Transformer)`: A transformer model of two submodules.\n"
+                       "- [Diffusion Language Models](https://example.org/dllm): models that denoise text.\n"
+                       "- [Zeta 2](https://example.org/z): a 7B model. [Jan 2025]\n")
+    assert _labels(triples, "Model") == {"Zeta 2"}

@@ -62,7 +62,9 @@ def looks_like_name(text: str, *, strict: bool) -> bool:
         return False
     if not strict:
         return True
-    return all(w[0].isupper() or _DIGIT_OR_DASH.search(w) or w.lower() in NAME_MODIFIERS for w in ws)
+    # "(MIRI)", "(GLM)": a word in parentheses is judged by its own letters
+    return all((w.strip("()") or w)[0].isupper() or _DIGIT_OR_DASH.search(w) or w.lower() in NAME_MODIFIERS
+               for w in ws)
 
 
 def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
