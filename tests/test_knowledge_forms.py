@@ -181,3 +181,11 @@ def test_a_name_that_is_an_architectures_is_no_model(tmp_path) -> None:
                        "- [Diffusion Language Models](https://example.org/dllm): models that denoise text.\n"
                        "- [Zeta 2](https://example.org/z): a 7B model. [Jan 2025]\n")
     assert _labels(triples, "Model") == {"Zeta 2"}
+
+
+def test_a_lineage_targets_apposition_names_its_maker(tmp_path) -> None:
+    triples = _catalog(tmp_path, "### Code models\n\n"
+                       "- [Vexa3-Coder](https://github.com/VexaLM/Vexa3-Coder): Vexa3-Coder is the code version "
+                       "of Vexa3, the large language model series developed by Qwen team, Alibaba Cloud. [Jul 2025]\n")
+    assert ("basedOn", V.iri("model", "vexa3")) in about(triples, "vexa3coder")
+    assert ("developedBy", V.iri("organization", "alibaba")) in about(triples, "vexa3")

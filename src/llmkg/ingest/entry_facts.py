@@ -267,6 +267,10 @@ class EntryFacts:
             for target in _named_list(rest):
                 if key(target) and key(target) != own:
                     record.add(prop, Ref("model", target), self.line(m.start()))
+            maker = M.maker_in_apposition(rest, self.lex)  # "of Qwen3, the series developed by ..."
+            if maker and _named_list(rest):
+                base = self.ex._record("model", _named_list(rest)[0], self.line(m.start()))
+                base.add("developedBy", _org(maker), self.line(m.start()))
 
 
 def _stem_of_variant(family: str, parts: list[str]) -> str | None:

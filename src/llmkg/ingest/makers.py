@@ -144,6 +144,18 @@ def from_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, i
     return out
 
 
+# "Qwen3, the large language model series developed by Qwen team, Alibaba Cloud": a name,
+# then an apposition that says who made it
+_APPOSITION_MAKER = re.compile(r"^\s*[^,.;]{1,60},\s+(?:the|a|an)\s+[^.;]{0,80}?\b(?:developed|created|built|"
+                               r"released|trained|made)\s+by\s+(?:the\s+)?([^.;\[]{1,60})")
+
+
+def maker_in_apposition(text: str, lex) -> str | None:
+    """The known maker an apposition after a model's name states, or None."""
+    m = _APPOSITION_MAKER.match(text)
+    return known_in([m.group(1), *re.split(r",\s*", m.group(1))[1:3]], lex) if m else None
+
+
 @dataclass(frozen=True)
 class Maker:
     """What a group bullet or a heading says about the entries under it."""
