@@ -25,7 +25,9 @@ DRIFT = Path(__file__).parent / "drift"
 # models each plain rendering names (read off the catalogs by hand)
 PLAIN_MODELS = {"links": 15, "groups-tables": 15, "headings-orgs": 7, "emoji-links": 6, "model-tables": 7,
                 "toc-anchors": 2, "research-sections": 2, "maker-structures": 5,
-                "open-tables": 6}
+                "open-tables": 6,
+                "architecture-sections": 6, "organization-forms": 8,
+                "prose-models": 6, "identity-rewrites": 6}
 PAIRS = sorted(p for p in DRIFT.iterdir() if (p / "plain.md").is_file() and (p / "drifted.md").is_file())
 # Where a fact sits, not what it says: sections, catalogs, the concept scheme.
 PLACEMENT = {V.LLMKG + "inSection", V.LLMKG + "fromCatalog", V.SKOS + "broader", V.SKOS + "inScheme"}
@@ -203,10 +205,21 @@ def _names(catalog: Path) -> tuple[dict[str, str], dict[str, str]]:
 BUNDLED_DATE = "2025-06-03"
 
 
+SHARED_SEEDS = SHARED_CATALOGS.parent / "seeds"
+
+
 def _versions() -> list[Path]:
+    """Every version beside the project, in date order: the dated catalogs, the bundled
+    one, and each seed whose text is not already one of them (the seed of the bundled
+    catalog is the bundled catalog)."""
     dated = [(re.search(r"\d{4}-\d{2}-\d{2}", p.name).group(0), p) for p in SHARED_CATALOGS.glob("*.md")
              if re.search(r"\d{4}-\d{2}-\d{2}", p.name)]
-    return [p for _, p in sorted([*dated, (BUNDLED_DATE, bundled_catalog())])]
+    versions = [*dated, (BUNDLED_DATE, bundled_catalog())]
+    texts = {p.read_bytes() for _, p in versions}
+    for seed in sorted(SHARED_SEEDS.glob("*")) if SHARED_SEEDS.is_dir() else []:
+        if seed.is_file() and seed.read_bytes() not in texts:
+            versions.append((BUNDLED_DATE, seed))
+    return [p for _, p in sorted(versions)]
 
 
 def _written(label: str, text: str) -> bool:
@@ -218,6 +231,8 @@ def test_entities_keep_their_iri_across_real_catalog_versions() -> None:
     if not list(SHARED_CATALOGS.glob("*.md")):
         pytest.skip("../shared/catalogs is not beside the project")
     versions = _versions()
+    # every shared catalog and seed is one of the versions compared (or the bundled one's text)
+    assert len(versions) >= len(list(SHARED_CATALOGS.glob("*.md"))) + 1
     named = [_names(v) for v in versions]
     # every name a model or organisation carries in two versions, any two, names one IRI
     for i, (old, _) in enumerate(named):

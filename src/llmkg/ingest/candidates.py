@@ -32,6 +32,8 @@ class Context:
     products: bool  # the maker's heading lists products ("OpenAI Products")
     model_list: bool  # a heading or group label says its entries are models
     org_list: bool = False  # a heading says its entries are makers ("Model Providers")
+    # (architecture, line) a heading or group around the entry names ("### Mixture of Experts")
+    architectures: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -135,6 +137,10 @@ def decide(ex, candidates: list) -> None:
             # "#### Model Providers" / "- [Acme AI](https://acme.ai): ...": the entries are makers
             ex._record("organization", c.names[0].label, c.item.line_at(c.start), aliases=list(c.names[0].aliases))
             continue
+        if ctx.org and key(c.names[0].label) == key(ctx.org) and not E.versioned(c.names[0].label):
+            # "#### Voxel" / "- [Voxel](https://voxel.example): the lab's models": its maker's own page
+            ex._record("organization", ctx.org, c.item.line_at(c.start))
+            continue
         facts = (ex, c.item, ctx, c.names, c.seg, c.start, c.links, c.title_link, c.org_in_title)
         if verdict.score >= E.MODEL:
             EntryFacts(*facts).emit()
@@ -151,7 +157,7 @@ def decide(ex, candidates: list) -> None:
         _papers_named_after_models(ex, c, ctx)
         for mention in c.mentions:  # "... GPT-4 Turbo with 128K context, Assistants API ..."
             named = N.Name(mention.name, start=mention.start, end=mention.end)
-            EntryFacts(ex, c.item, ctx, [named], c.seg, c.start, c.links, c.title_link, None).emit()
+            EntryFacts(ex, c.item, ctx, [named], c.seg, c.start, c.links, c.title_link, mention.maker).emit()
         if E.plausible_name(c.own):
             # a model if the catalog proves it elsewhere ("[Gemini](...) [06 Dec 2023]" in a survey)
             EntryFacts(*facts, tentative=True, doubt=doubt).emit()
@@ -218,13 +224,18 @@ def _heading_list(item: Item) -> tuple:
 def _unnamed(ex, item: Item, seg: str, start: int, links: list[Link]) -> None:
     """An entry that names nothing: a paper, a post, a resource; or, in a list of
     models, an entry the ingester could not read (reported)."""
+    mentions = models_named(seg, ex.lex)
+    ctx = ex._context(item) if mentions else None
+    for mention in mentions:  # "LLaVA-1.5 achieves SoTA on ...": a model named by its results
+        named = N.Name(mention.name, start=mention.start, end=mention.start + len(mention.name))
+        EntryFacts(ex, item, ctx, [named], seg, start, links, None, mention.maker).emit()
     if not (any(F.is_web_url(lk.url) for lk in links) or F.find_dates(seg)):
         return
     ex._architectures_named(item, start, start + len(seg))
-    ctx = ex._context(item)
+    ctx = ctx or ex._context(item)
     if any(F.arxiv_id(lk.url) for lk in links) or not (ctx.org or ctx.model_list):
         ex.out.resources += 1
-    else:
+    elif not mentions:
         ex._problem(item.line_at(start), "no model name found", seg)
     _makers_named(ex, item, seg, start, None)
 
@@ -276,7 +287,9 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
     listed_names = _name_list(head)
     if listed_names:  # "phi-3-mini (3.8b), phi-3-small (7b)", "SmolLM3 (3B), Ettin (17M)"
         return listed_names, None, offset, None
-    if N.looks_like_name(head, strict=True):
+    document = lex.name_document_words.search(head)
+    if N.looks_like_name(head, strict=True) or (  # "GPT-4V(ision) system card: [link] [date]"
+            document and re.search(r"\d", head) and N.looks_like_name(head[:document.start()], strict=True)):
         names, org = N.clean_title(head, lex)
         return names, None, offset + len(head), org
     listed = re.search(r"models?\s*\(([^)]*,[^)]*)\)", seg)

@@ -39,6 +39,8 @@ class EntryFacts:
         self.list_mode = title_link is None and (len(names) > 1 or names[0].end > 0)
         # where the description starts: variants are named there, not in the title
         self.desc_at = title_link.end - offset if title_link else len(names[0].label)
+        self.siblings: set[str] = set()  # keys of variants that are the title's siblings
+        self.structural: list[tuple[str, int]] = []  # architectures the headings around it name
 
     def line(self, at: int) -> int:
         """Source line of a segment offset."""
@@ -94,7 +96,8 @@ class EntryFacts:
                 self._sizes(record, self.seg, 0, len(self.seg), owner=record.name, skip=own)
         for phrase, start, end in variants:
             record = self._model(phrase, self.line(start))
-            record.add("variantOf", _ref(family[0]), self.line(start))
+            if key(phrase) not in self.siblings:  # a sibling of the title is no variant of it
+                record.add("variantOf", _ref(family[0]), self.line(start))
             # named in a remark after the date that closes the entry ("... [15 Mar 2022]
             # Estimate the size of gpt-3.5-turbo"): dated only by a date of the remark's own
             remark = date is not None and start >= date.end
@@ -122,9 +125,19 @@ class EntryFacts:
             record.add("releaseDate", date.value, self.line(date.start))
         for arch, at in architectures:
             record.add("hasArchitecture", _arch(arch), self.line(at))
+        for arch, heading_line in self.structural:
+            record.add("hasArchitecture", _arch(arch), heading_line)
 
     def _architectures(self, text: str) -> list[tuple[str, int]]:
-        return [(arch.name, at) for arch, at in self.lex.architectures_in(text)]
+        """(name, offset) of the architectures the text names, the head phrase of its
+        description ('a tiny recursive model') and the headings or groups around it."""
+        found = [(arch.name, at) for arch, at in self.lex.architectures_in(text)]
+        head = E.head_phrase(E.first_clause(text[self.desc_at:]), self.lex)
+        found += [(arch.name, self.desc_at + at) for arch, at in self.lex.architectures_named(head)
+                  if not arch.in_text]
+        self.structural = [(name, line) for name, line in self.ctx.architectures
+                           if name not in {n for n, _ in found}]
+        return found
 
     # -- organisations -----------------------------------------------------------------
     def _org_from_text(self) -> str | None:
@@ -239,11 +252,18 @@ class EntryFacts:
                     at = m.end(1)
         m = re.search(r"\bvariants?\s*:\s*([^.\[]+)", self.seg, re.I)
         if m:  # "Three variants: Opus, Sonnet, and Haiku."
-            for part in N.split_list(m.group(1)):
-                if N.looks_like_name(part, strict=True) and len(N.words(part)) <= 2:
-                    name = f"{family} {part}"
-                    at = m.start(1) + m.group(1).find(part)
-                    found.setdefault(key(name), (name, at, at + len(part)))
+            parts = [p for p in N.split_list(m.group(1)) if N.looks_like_name(p, strict=True) and len(N.words(p)) <= 2]
+            # "[Claude 3 Opus](...) ... Three variants: Opus, Sonnet, and Haiku": the title is
+            # itself one of the variants, so they share the title's stem, not the whole title
+            stem = _stem_of_variant(family, parts)
+            for part in parts:
+                name = f"{stem or family} {part}"
+                if key(name) == key(family):
+                    continue
+                if stem:
+                    self.siblings.add(key(name))
+                at = m.start(1) + m.group(1).find(part)
+                found.setdefault(key(name), (name, at, at + len(part)))
         spans = sorted(found.values(), key=lambda v: v[1])
         out = []
         for i, (name, start, _) in enumerate(spans):
@@ -274,6 +294,18 @@ class EntryFacts:
             for target in _named_list(rest):
                 if key(target) and key(target) != own:
                     record.add(prop, Ref("model", target), self.line(m.start()))
+            maker = M.maker_in_apposition(rest, self.lex)  # "of Qwen3, the series developed by ..."
+            if maker and _named_list(rest):
+                base = self.ex._record("model", _named_list(rest)[0], self.line(m.start()))
+                base.add("developedBy", _org(maker), self.line(m.start()))
+
+
+def _stem_of_variant(family: str, parts: list[str]) -> str | None:
+    """'Claude 3' when the title 'Claude 3 Opus' ends with one of the listed variants."""
+    for part in parts:
+        if len(part) < len(family) and family.lower().endswith(" " + part.lower()):
+            return family[:-len(part)].rstrip()
+    return None
 
 
 def _blanked(text: str, spans) -> str:

@@ -122,6 +122,25 @@ def head_noun(clause: str, lex, limit: int = 10) -> str | None:
     return verdict
 
 
+_ARTICLE_OPENING = re.compile(r"\W*(?:(?:is|are|was)\s+)?(?:an?|the)\s+", re.I)
+
+
+def head_phrase(clause: str, lex) -> str:
+    """'a tiny recursive model that ...' -> 'tiny recursive model': the noun phrase a
+    description opens with, up to its first preposition or verb-like stop word; '' when
+    the clause opens with no article (it then says something else of the entry)."""
+    m = _ARTICLE_OPENING.match(clause)
+    if not m:
+        return ""
+    phrase = _PHRASE_END.split(clause[m.end():], maxsplit=1)[0]
+    kept = []
+    for word in phrase.split():
+        if word.lower() in lex.prepositions or word.lower() in _STOPS:
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
 def lists_models(label: str, lex) -> bool | None:
     """Does a heading or a group label say its entries are models? None when it says nothing.
 
@@ -181,6 +200,8 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
         ev.add("name says product", -2)
     if lex.resource_words.search(label):
         ev.add("name says resource", -2)
+    if not versioned(label) and any(_names_architecture(n, lex) for n in [label, *names[0].aliases]):
+        ev.add("name says architecture", -4)  # "Querying Transformer", "Diffusion Language Models"
     if any(_MODEL_LIKE_TOKEN.search(t) and t not in lex.model_nouns for t in name_words) \
             and not reads_as_title(label, lex):
         ev.add("named like a model", 1)
@@ -223,7 +244,17 @@ def _after_own_name(clause: str, names: list[N.Name]) -> str:
 
 
 DESCRIBED_AS_ORGANIZATION = "described as an organisation"
-_NAME_AGAINST = ("name reads as a title", "name says method", "name says product", "name says resource")
+_NAME_AGAINST = ("name reads as a title", "name says method", "name says product", "name says resource",
+                 "name says architecture")
+
+
+def _names_architecture(label: str, lex) -> bool:
+    """The label is an architecture's name, or ends in one ('Querying Transformer (Q-Former)')."""
+    bare = re.sub(r"\s*\([^)]*\)$", "", label).strip()
+    ws = bare.split()
+    return bool(ws) and (lex.architecture(bare) is not None or lex.architecture(ws[-1]) is not None
+                         or bool(lex.architectures_named(bare)) and all(
+                             w.lower() in lex.generic_name_words or lex.architectures_named(w) for w in ws))
 
 
 def plausible_name(own: Evidence) -> bool:

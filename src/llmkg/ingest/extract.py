@@ -58,6 +58,7 @@ class _Extractor:
         self.maybe_org: dict[int, M.Maker] = {}  # groups whose maker status waits for their entries
         self.heading_maker: dict[int, M.Maker] = {}  # heading line -> maker it names
         self.table_makers: dict[str, str] | None = None  # name key -> maker, for table rows (ingest/tables.py)
+        self.families: set[str] | None = None  # first words of sure models' names (ingest/releases.py)
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> Extraction:
@@ -69,6 +70,7 @@ class _Extractor:
             self._papers(item.text, item.links, item)
             if item.kind != "item":
                 self._architectures_named(item)
+                self._prose_models(item)
                 continue
             if self._group(index, item):
                 continue
@@ -100,6 +102,8 @@ class _Extractor:
         for heading in self.cat.headings:
             while stack and stack[-1].level >= heading.level:
                 stack.pop()
+            for arch, _ in self.lex.architectures_named(M.plain_label(heading.text)):
+                self._record("architecture", arch.name, heading.line)  # "### Mixture of Experts"
             if heading.line not in self.heading_maker or not self.heading_maker[heading.line].known:
                 section = self._record("section", heading.text, heading.line)
                 if stack:
@@ -111,8 +115,11 @@ class _Extractor:
         org = topic = None
         products = model_list = False
         parent = item.parent
+        groups = []  # the labels around the entry that may name its architecture, with their lines
         while parent is not None:
             kind, name = self.group_of.get(parent, (None, None))
+            if kind == "topic":
+                groups.append((name, self.cat.items[parent].line))
             if kind == "org" and org is None:
                 org = name
             if kind == "topic" and topic is None:
@@ -134,7 +141,17 @@ class _Extractor:
             section = None  # the maker's own heading is no section
         org_list = bool(item.headings) and item.parent is None and E.lists_organizations(
             M.plain_label(item.headings[-1].text), self.lex)
-        return Context(section, org, topic, products, model_list, org_list)
+        groups += [(M.plain_label(h.text), h.line) for h in item.headings]
+        return Context(section, org, topic, products, model_list, org_list, self._structural_architectures(groups))
+
+    def _structural_architectures(self, labels: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+        """'### Mixture of Experts', '- Diffusion language models' over a list of entries: the
+        architecture each model under it has (the innermost label that names one first)."""
+        found: dict[str, int] = {}
+        for label, line in labels:
+            for arch, _ in self.lex.architectures_named(label):
+                found.setdefault(arch.name, line)
+        return tuple(found.items())
 
     def _group(self, index: int, item: Item) -> bool:
         """A bullet that heads nested entries and names no model itself."""
@@ -162,6 +179,8 @@ class _Extractor:
 
     def _topic_group(self, index: int, item: Item, label: str) -> None:
         record = self._record("section", label, item.line)
+        for arch, _ in self.lex.architectures_named(label):
+            self._record("architecture", arch.name, item.line)  # "- Diffusion language models"
         ctx = self._context(item)
         if ctx.topic or ctx.section:
             record.add("broader", Ref("section", ctx.topic or ctx.section), item.line)
@@ -189,8 +208,10 @@ class _Extractor:
                     self.heading_maker[line] = M.Maker(maker.name, True, maker.products)
                 else:
                     del self.heading_maker[line]
-        for line, maker in self.heading_maker.items():
-            self._record("organization", maker.name, line)
+        texts = {h.line: h.text for h in [*self.cat.context, *self.cat.headings]}
+        for line, maker in self.heading_maker.items():  # "**KII** (Kestrel Intelligence Institute)"
+            self._record("organization", maker.name, line, aliases=M.parenthesised_aliases(texts.get(line, "")) if maker.products
+                         else M.aliases_of(texts.get(line, ""), maker.name))
 
     # -- papers -----------------------------------------------------------------
     def _papers(self, text: str, links: tuple[Link, ...], item: Item | None, line: int = 0) -> None:
@@ -225,6 +246,29 @@ class _Extractor:
             if date:
                 paper.add("publicationDate", date.value, item.line_at(date.start) if item else line)
 
+    def _prose_models(self, item: Item) -> None:
+        """A paragraph of prose or history ('In 2025 Acme Labs released Aa 2 and Bb 3 ...'):
+        the models it introduces, each with the facts of its own sentence."""
+        from llmkg.ingest.entry_facts import EntryFacts
+        from llmkg.ingest.mentions import models_named
+
+        mentions = models_named(item.text, self.lex)
+        if not mentions:
+            return
+        ctx = self._context(item)
+        for mention in mentions:
+            # its sentence, from the name on; a maker acting before it ("Acme released ...")
+            opening = item.text[_sentence_start(item.text, mention.start):mention.start]
+            acting = M.acting_makers(opening, self.lex, suffixed=True)
+            stop = _SENTENCE_END.search(item.text, mention.end)
+            end = stop.start() + 1 if stop else len(item.text)
+            links = [lk for lk in item.links if mention.start <= lk.start < end]
+            # one of a list ("Aa 2 (7B) and Bb-3 (3B) from ..."): its sizes are in its own words
+            name = N.Name(mention.name, end=mention.own_end - mention.start) if mention.own_end else \
+                N.Name(mention.name)
+            EntryFacts(self, item, ctx, [name], item.text[mention.start:end], mention.start,
+                       links, None, mention.maker or (acting[-1][0] if acting else None)).emit()
+
     def _architectures_named(self, item: Item, start: int = 0, end: int | None = None) -> None:
         """An architecture the catalog names anywhere is an Architecture ("Drag Your GAN"),
         also where no model of it is (a model's entry says it with hasArchitecture)."""
@@ -256,6 +300,16 @@ class _Extractor:
         table_rows(self, table)
 
 
+_SENTENCE_END = re.compile(r"(?<![\d.])[.;!?]\s")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding offset `at` starts (a bounded look back)."""
+    window = max(0, at - 400)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, window, at)]
+    return ends[-1] if ends else window
+
+
 def _table_of_contents(item: Item) -> bool:
     """An item whose links all point inside the page ('[Finetuning](#finetuning)'), with no words besides."""
     return bool(item.links) and all(link.url.startswith("#") for link in item.links) and \
@@ -272,8 +326,11 @@ def _without_links(item: Item) -> str:
 
 
 def _entries_are_models(name: str, entries: list[Candidate]) -> bool:
-    """Most entries under a possible maker are models by their own evidence, and none is it."""
-    if not entries or any(key(c.names[0].label) == key(name) for c in entries):
-        return False
-    models = sum(1 for c in entries if c.own.score >= E.MODEL)
+    """Most entries under a possible maker are models by their own evidence, and none is it;
+    or, when one entry is called by its name, at least two others are models: the name is
+    both a lab's and its family's ('#### Voxel' over 'Voxel', 'Voxel 4', 'Voxel 4 Flash')."""
+    others = [c for c in entries if key(c.names[0].label) != key(name)]
+    models = sum(1 for c in others if c.own.score >= E.MODEL)
+    if len(others) < len(entries):
+        return models >= 2 and models * 2 >= len(others)
     return models >= 1 and models * 2 >= len(entries)

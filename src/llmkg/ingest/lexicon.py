@@ -37,6 +37,7 @@ class Architecture:
     aliases: tuple[str, ...]
     pattern: re.Pattern
     broader: str | None
+    in_text: bool = True  # False: too common a phrase in prose, read only where structure names it
 
 
 @dataclass
@@ -57,15 +58,16 @@ class Lexicon:
         for arch in self.architectures:
             for name in (arch.name, *arch.aliases):
                 self._arch_by_key[key(name)] = arch
-        # all architectures' patterns in one, a named group each: one pass over a text finds them all
         self._architectures_seen: dict[str, list] = {}
-        self._any_architecture = re.compile(
-            "|".join(f"(?P<a{i}>{a.pattern.pattern})" for i, a in enumerate(self.architectures)) or "$^", re.I)
+        self._any_architecture = _any_of(self.architectures, lambda a: a.in_text)
+        self._any_named_architecture = _any_of(self.architectures, lambda a: True)
         r = self.rules
         self.generic_links = frozenset(t.lower() for t in r["generic_link_texts"])
         self.resource_words = _words_re(r["resource_name_words"])
         self.resource_starts = tuple(s.lower() for s in r["resource_description_starts"])
         self.generic_name_words = {w.lower() for w in r["generic_name_words"]}
+        divisions = "|".join(re.escape(w) for w in sorted(r["division_words"], key=len, reverse=True))
+        self._division_tail = re.compile(rf"(?:\s+(?:{divisions}))+$", re.I)
         ev = r["evidence"]
         self.model_nouns = {w.lower() for w in ev["model_nouns"]}
         self.other_nouns = {w.lower() for w in ev["other_nouns"]}
@@ -73,6 +75,11 @@ class Lexicon:
         self.product_name_words = {w.lower() for w in ev["product_name_words"]}
         self.organization_nouns = {w.lower() for w in ev["organization_nouns"]}
         self.not_organizations = {key(w) for w in ev["not_organizations"]}
+        self.organization_suffixes = {w.lower() for w in ev["organization_suffixes"]}
+        self.prose_openers = {w.lower() for w in ev["prose_openers"]}
+        self.announcement_openings = re.compile(
+            r"(?:" + "|".join(re.escape(w) for w in sorted(ev["announcement_openings"], key=len, reverse=True))
+            + r")\s+", re.I)
         self.name_document_words = re.compile(
             r"(?<!\s)\s+(?:" + "|".join(re.escape(w) for w in sorted(ev["name_document_words"], key=len, reverse=True))
             + r")$", re.I)
@@ -87,7 +94,14 @@ class Lexicon:
         self.lineage_re = re.compile("|".join(re.escape(p) for p in self.lineage), re.I)
 
     def organization(self, name: str) -> Organization | None:
-        return self._org_by_key.get(key(name))
+        """The organisation a name spells, or the one whose division it names: 'NVIDIA
+        Research', 'Alibaba Cloud', 'Tencent AI Lab' are their lab's (rules.toml division_words)."""
+        org = self._org_by_key.get(key(name))
+        if org is None and " " in name.strip():
+            head = self._division_tail.sub("", name.strip())
+            if head != name.strip() and head:
+                org = self._org_by_key.get(key(head))
+        return org
 
     def organization_of_owner(self, owner: str) -> Organization | None:
         return self._org_by_owner.get(owner.lower())
@@ -107,14 +121,22 @@ class Lexicon:
         """(architecture, offset of its first mention) for each architecture the text names, in lexicon order."""
         found = self._architectures_seen.get(text)
         if found is None:
-            first: dict[int, int] = {}
-            for m in self._any_architecture.finditer(text):
-                first.setdefault(int(m.lastgroup[1:]), m.start())
-            found = [(self.architectures[i], at) for i, at in sorted(first.items())]
+            found = self._first_mentions(self._any_architecture, text)
             if len(self._architectures_seen) > 4096:
                 self._architectures_seen.clear()
             self._architectures_seen[text] = found  # an entry's text is read for them twice
         return found
+
+    def architectures_named(self, label: str) -> list[tuple[Architecture, int]]:
+        """Architectures a heading, a group label or a description's head phrase names,
+        also those too common in prose to be read there ('World Models', 'a world model')."""
+        return self._first_mentions(self._any_named_architecture, label)
+
+    def _first_mentions(self, pattern: re.Pattern, text: str) -> list[tuple[Architecture, int]]:
+        first: dict[int, int] = {}
+        for m in pattern.finditer(text):
+            first.setdefault(int(m.lastgroup[1:]), m.start())
+        return [(self.architectures[i], at) for i, at in sorted(first.items())]
 
     def is_generic_link(self, text: str) -> bool:
         return _generic(text, self.generic_links)
@@ -125,6 +147,12 @@ def _generic(text: str, generic_links: frozenset[str]) -> bool:
     text = strip_symbols(text).strip().lower()  # "ref📑" is "ref"
     return text in generic_links or not re.search(r"[a-z0-9]", text)
 
+
+
+def _any_of(architectures: list[Architecture], chosen) -> re.Pattern:
+    """The chosen architectures' patterns in one, a named group each: one pass finds them all."""
+    return re.compile("|".join(f"(?P<a{i}>{a.pattern.pattern})" for i, a in enumerate(architectures)
+                               if chosen(a)) or "$^", re.I)
 
 
 def _words_re(words: list[str]) -> re.Pattern:
@@ -151,5 +179,5 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         pattern = "|".join(f"(?:{p})" for p in a["patterns"])
         archs.append(Architecture(a["name"], tuple(a.get("aliases", ())),
                                   re.compile(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", re.I),
-                                  a.get("broader")))
+                                  a.get("broader"), a.get("in_text", True)))
     return Lexicon(orgs, archs, _read_toml(directory / "rules.toml"))

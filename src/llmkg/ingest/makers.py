@@ -50,6 +50,10 @@ def known_in(candidates: list[str], lex) -> str | None:
             org = lex.organization(" ".join(ws[:n]))
             if org:
                 return org.name
+        for n in range(1, len(ws)):  # "Then Google released ...": a capitalised word before it
+            org = lex.organization(" ".join(ws[n:]))
+            if org:
+                return org.name
     return None
 
 
@@ -69,14 +73,29 @@ def org_from_text(desc: str, lex) -> str | None:
     return known_in(candidates, lex)
 
 
-def acting_makers(text: str, lex) -> list[tuple[str, int]]:
-    """Known organisations the text has make something: "DeepMind proposed ...", "IBM is releasing"."""
+def acting_makers(text: str, lex, *, suffixed: bool = False) -> list[tuple[str, int]]:
+    """Known organisations the text has make something: "DeepMind proposed ...", "IBM is releasing";
+    with `suffixed`, also a name that ends like a maker's ("Then Quill Labs released ...")."""
     out = []
     for m in _ORG_VERBS.finditer(text):
-        known = known_in([next(g for g in m.groups() if g)], lex)
+        named = next(g for g in m.groups() if g)
+        known = known_in([named], lex)
         if known:
             out.append((known, m.start()))
+        elif suffixed:
+            ws = N.words(named)
+            # "Then Quill Labs": the fewest words that read as a maker's name ("Zorbo Research Labs" whole)
+            for n in range(len(ws) - 2, -1, -1):
+                if ws[n].lower() not in lex.organization_suffixes and suffixed_organization(" ".join(ws[n:]), lex):
+                    out.append((" ".join(ws[n:]), m.start()))
+                    break
     return out
+
+
+def suffixed_organization(name: str, lex) -> bool:
+    """'Zorbo Labs', 'Kestrel AI': an organisation-like name that ends in an organisation word."""
+    return len(N.words(name)) > 1 and org_like(name, lex) and N.words(name)[-1].lower() in lex.organization_suffixes \
+        and key(name) not in lex.not_organizations
 
 
 def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, int, bool]]:
@@ -93,11 +112,48 @@ def stated_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str,
         elif org_like(candidate, lex) and key(candidate) not in lex.not_organizations \
                 and key(candidate) not in own_names and re.match(rf"{re.escape(candidate)}\s*(?:[,.;)]|$)", after):
             out.append((candidate, m.start(), False))  # "(developed by Kakao)"
+    out += [f for f in from_organizations(desc, own_names, lex) if f[0] not in {o[0] for o in out}]
     for name, at in prose_organizations(desc):
         known = lex.organization(name)
         if key(name) not in own_names:
             out.append((known.name if known else name, at, bool(known)))
     return out
+
+
+# "Zorbo-8x7B ... from Zorbo Labs.", "Aa 2 and Bb 3 from Google": a maker after a bare "from",
+# when nothing but punctuation follows it and the word before says no lineage
+_FROM_ORG = re.compile(rf"(?<![\w-])([\w-]+),?\s+from\s+(?:the\s+)?({_ORG_NAME})(?=\s*(?:[,.;)\]]|\s(?:and|in|on)\s|$))")
+_FROM_LINEAGE = {"distilled", "fine-tuned", "finetuned", "derived", "converted", "adapted", "trained",
+                 "merged", "learned", "data", "tokens", "text", "apart", "away", "inspired", "ported",
+                 "upgraded", "scratch", "evolved", "moved", "migrated", "switched", "different"}
+
+
+def from_organizations(desc: str, own_names: set[str], lex) -> list[tuple[str, int, bool]]:
+    """(name, offset, known) of makers named after a bare 'from': a known organisation, or
+    an organisation-like name that ends in a word such as Labs, AI, Research."""
+    out = []
+    for m in _FROM_ORG.finditer(desc):
+        if m.group(1).lower() in _FROM_LINEAGE:
+            continue
+        name = m.group(2).rstrip(".")
+        known = lex.organization(name)
+        if known:
+            out.append((known.name, m.start(2), True))
+        elif key(name) not in own_names and suffixed_organization(name, lex):
+            out.append((name, m.start(2), False))
+    return out
+
+
+# "Qwen3, the large language model series developed by Qwen team, Alibaba Cloud": a name,
+# then an apposition that says who made it
+_APPOSITION_MAKER = re.compile(r"^\s*[^,.;]{1,60},\s+(?:the|a|an)\s+[^.;]{0,80}?\b(?:developed|created|built|"
+                               r"released|trained|made)\s+by\s+(?:the\s+)?([^.;\[]{1,60})")
+
+
+def maker_in_apposition(text: str, lex) -> str | None:
+    """The known maker an apposition after a model's name states, or None."""
+    m = _APPOSITION_MAKER.match(text)
+    return known_in([m.group(1), *re.split(r",\s*", m.group(1))[1:3]], lex) if m else None
 
 
 @dataclass(frozen=True)
@@ -174,7 +230,12 @@ def aliases_of(label: str, name: str) -> list[str]:
     """Other spellings a group label gives its maker: 'Meta (aka. Facebook)' -> Facebook."""
     label = plain_label(label)
     out = []
-    for alias in [N.strip_parens(label), *re.findall(r"\((?:aka\.?\s*)?([^)]+)\)", label)]:
+    for alias in [N.strip_parens(label), *parenthesised_aliases(label)]:
         if alias != name and alias.strip():
             out.append(alias.strip())
     return out
+
+
+def parenthesised_aliases(label: str) -> list[str]:
+    """'**KII** (Kestrel Intelligence Institute)' -> ['Kestrel Intelligence Institute']."""
+    return [a.strip() for a in re.findall(r"\((?:aka\.?\s*)?([^)]+)\)", plain_label(label)) if a.strip()]

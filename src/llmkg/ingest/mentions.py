@@ -40,6 +40,9 @@ _FRAMES = [
     (True, re.compile(r"\s+with\s+(?:up\s+to\s+)?\d+(?:\.\d+)?\s?[KM]\b(?:\s|-)(?:tokens?\s+)?context")),
     # "BitNet b1.58, in which every single parameter (or weight) of the LLM"
     (True, re.compile(rf",\s+in\s+which\b[^.]{{0,80}}\b(?:{_MODEL}|parameters?|weights?)\b")),
+    # "LLaVA-1.5 achieves SoTA on ...", "Xyz-7B outperforms ...": the subject of a model's results
+    (True, re.compile(r"\s+(?:achieves|outperforms|surpasses|beats|rivals|matches|tops)\s+(?:the\s+)?"
+                      r"(?:SoTA|SOTA|state[- ]of[- ]the[- ]art|[A-Z][\w.\-]*\d)")),
 ]
 _NAME_AT_END = re.compile(rf"(?<![\w.\-]){_NAME}$")
 
@@ -47,9 +50,11 @@ _NAME_AT_END = re.compile(rf"(?<![\w.\-]){_NAME}$")
 _TRIGGERS = [re.compile(r"\b(?:release|introduc|present|announc|launch|unveil|open-sourc)", re.I),
              re.compile(rf"\b{_MODEL}\b", re.I),
              re.compile(r"\bcontext\b", re.I),
-             re.compile(r"\bin which\b", re.I)]
+             re.compile(r"\bin which\b", re.I),
+             re.compile(r"\b(?:achieves|outperforms|surpasses|beats|rivals|matches|tops)\b")]
 _ANY_FRAME = re.compile(rf"{_MODEL}|\bcontext\b|\bin which\b|\brelease|\bintroduc|\bpresent|\bannounc|\blaunch|"
-                        r"\bunveil|\bopen-sourc", re.I)
+                        r"\bunveil|\bopen-sourc|\bachieves|\boutperforms|\bsurpasses|\bbeats|\brivals|\bmatches|"
+                        r"\btops", re.I)
 _NOT_NAME_WORDS = {"this", "the", "that", "these", "those", "our", "its", "their", "it", "we", "a", "an",
                    "model", "models", "llm", "llms"}
 
@@ -59,12 +64,15 @@ class Mention:
     name: str
     start: int  # of the name, in the text given
     end: int  # of the clause it stands in
+    maker: str | None = None  # the organisation the clause says made it ("... from Acme Labs")
+    own_end: int = 0  # in a list of names, where the name's own words end ("Aa 2 (7B)")
 
 
 def models_named(text: str, lex) -> list[Mention]:
     """Versioned model names the text introduces, each with the clause it stands in."""
     if not _ANY_FRAME.search(text):
-        return []  # most entries: none of the frames' words, no need to try them
+        # most entries: none of the frames' words, no need to try them
+        return sorted(models_listed(text, lex), key=lambda mention: mention.start)
     found: dict[str, Mention] = {}
     for (needs_version, frame), trigger in zip(_FRAMES, _TRIGGERS):
         if not trigger.search(text):
@@ -89,7 +97,75 @@ def models_named(text: str, lex) -> list[Mention]:
             stop = re.search(r"[.;](?:\s|$)", text[start + len(name):])
             end = start + len(name) + (stop.start() if stop else len(text) - start - len(name))
             found.setdefault(name.lower(), Mention(name, start, end))
+    for mention in models_listed(text, lex):
+        found.setdefault(mention.name.lower(), mention)
     return sorted(found.values(), key=lambda mention: mention.start)
+
+
+# "Aa 2 and Bb 3 from Acme Labs", "Aa-7B, Bb-2 and Cc 3 by Acme": a list of versioned names
+# and the maker of them all. The maker's words are found first; the list is read right before.
+_MAKER_AFTER = re.compile(r"\s+(?:(?:developed|released|built|trained|made)\s+)?(?:from|by)\s+(?:the\s+)?"
+                          r"([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})")
+_SIZE_AFTER = r"(?:\s*\([^()]{1,24}\))?"  # "Aa 2 (7B) and Bb-3 (3B) from ..."
+_LIST_AT_END = re.compile(rf"(?<![\w.\-]){_NAME}{_SIZE_AFTER}((?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+){_NAME}{_SIZE_AFTER})+$")
+_ONE_NAME = re.compile(_NAME)
+# "Zeta, fine-tuned from Aa 2", "Zeta 2, distilled from ...": a model made from a model
+_LINEAGE_AFTER = re.compile(r",\s+(?:an?\s+)?(?:[\w\-]+\s+)?(?:fine-?tuned|distilled|derived|built|based)\s+"
+                            rf"(?:from|on|upon)\s+(?:the\s+)?{_NAME}")
+LIST_WINDOW = 160
+
+
+def models_listed(text: str, lex) -> list[Mention]:
+    """Models a sentence names with their maker or their lineage: 'Aa 2 and Bb 3 from Acme
+    Labs' (each versioned, the maker known or named like a maker), 'Zeta, fine-tuned from Aa 2'
+    (the base versioned)."""
+    from llmkg.ingest import makers as M
+
+    if " from " not in text and " by " not in text and "-tuned" not in text and " on " not in text:
+        return []
+    found: list[Mention] = []
+    for m in _MAKER_AFTER.finditer(text):
+        maker = m.group(1).rstrip(".")
+        if not (lex.organization(maker) or M.org_like(maker, lex)):
+            continue
+        listed = _LIST_AT_END.search(text, max(0, m.start() - LIST_WINDOW), m.start())
+        if not listed:
+            continue
+        bare = re.sub(r"\([^()]*\)", lambda p: " " * len(p.group(0)), listed.group(0))  # sizes aside
+        names = [_opened(n.start(1) + listed.start(), _trim(n.group(1)), lex) for n in _ONE_NAME.finditer(bare)]
+        names = [(at, name) for at, name in names if name and name.lower() not in ("and", "&")]
+        if len(names) >= 2 and all(E.versioned(name) and _plain_name(name) for _, name in names):
+            known = lex.organization(maker)
+            ends = [at for at, _ in names[1:]] + [m.start()]
+            found += [Mention(name, at, m.end(), known.name if known else maker, own_end=end)
+                      for (at, name), end in zip(names, ends)]
+    for m in _LINEAGE_AFTER.finditer(text):
+        before = _NAME_AT_END.search(text, max(0, m.start() - 80), m.start())
+        if not (before and E.versioned(_trim(m.group(1)))):
+            continue
+        name, at = _trim(before.group(1)), before.start(1)
+        if not E.versioned(name):  # "Later Zeta, fine-tuned from ...": an unversioned name is one word
+            at += len(name) - len(name.split()[-1])
+            name = name.split()[-1]
+        if _plain_name(name):
+            found.append(Mention(name, at, m.end()))
+    return found
+
+
+def _opened(at: int, name: str, lex) -> tuple[int, str]:
+    """'Then Kx 2' -> 'Kx 2': words that open a sentence of prose are no part of a name."""
+    ws = name.split()
+    dropped = 0
+    while len(ws) - dropped > 1 and ws[dropped].lower() in lex.prose_openers:
+        dropped += 1
+    if not dropped:
+        return at, name
+    rest = " ".join(ws[dropped:])
+    return at + name.index(ws[dropped], len(" ".join(ws[:dropped]))), rest
+
+
+def _plain_name(name: str) -> bool:
+    return N.looks_like_name(name, strict=True) and not any(w.lower() in _NOT_NAME_WORDS for w in name.split())
 
 
 def _trim(name: str) -> str:

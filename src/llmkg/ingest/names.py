@@ -19,7 +19,7 @@ MAX_NAME_WORDS = 5
 NAME_MODIFIERS = {"mini", "small", "medium", "large", "pro", "plus", "nano", "flash", "lite",
                   "micro", "vision", "instruct", "chat", "base", "reasoning", "thinking", "turbo",
                   "ultra", "max", "omni", "coder", "math", "audio", "preview", "experimental",
-                  "multimodal", "moe", "vl", "dense", "sparse"}
+                  "multimodal", "moe", "vl", "dense", "sparse", "instant", "exp", "high", "low"}
 # 'R1', '3n', 'V3': a version alone, after a family's full name
 _SHORT_VERSION = re.compile(r"^(?=\w{1,4}$)[A-Za-z]?\d+[a-z]?$")
 _GENERIC_TAIL = re.compile(r"(?<!\s)\s+(?:foundation\s+models|family\s+of\s+models|model\s+family|models|llms)$", re.I)
@@ -62,7 +62,9 @@ def looks_like_name(text: str, *, strict: bool) -> bool:
         return False
     if not strict:
         return True
-    return all(w[0].isupper() or _DIGIT_OR_DASH.search(w) or w.lower() in NAME_MODIFIERS for w in ws)
+    # "(MIRI)", "(GLM)": a word in parentheses is judged by its own letters
+    return all((w.strip("()") or w)[0].isupper() or _DIGIT_OR_DASH.search(w) or w.lower() in NAME_MODIFIERS
+               for w in ws)
 
 
 def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
@@ -75,6 +77,11 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     if ":" in title:
         title = title.split(":", 1)[0].strip()
     aliases: list[str] = []
+    title = _announced(title, lexicon)
+    glued = _GLUED_SPELLING.match(title)
+    if glued:  # "GPT-4V(ision)": the name, spelled out in a glued parenthesis
+        title = glued.group(1) + title[glued.end():]
+        aliases.append(glued.group(1) + glued.group(3))
     m = _AKA.search(title)
     rest = title[m.end():].removesuffix(")") if m else ""
     if rest.strip() and ")" not in rest:  # "TaskMatrix, aka. VisualChatGPT", "LLaVA-CoT (FKA. LLaVA-o1)"
@@ -92,7 +99,10 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
     generic = _GENERIC_TAIL.search(title)
     # "The Amazon Nova Family of Models" is Amazon Nova, not "The Amazon Nova"
     head = [w for w in words(title[:generic.start()]) if w.lower() not in ("the", "a", "an")] if generic else []
-    if head and all(w[:1].isupper() or re.search(r"\d", w) for w in head) and any(
+    # "Apple Intelligence Foundation Language Models": a head that ends in a generic word is
+    # cut mid-phrase, so the whole title is the name
+    if head and head[-1].lower() not in lexicon.generic_name_words and \
+            all(w[:1].isupper() or re.search(r"\d", w) for w in head) and any(
             w.lower() not in lexicon.generic_name_words and not lexicon.organization(w) for w in head):
         aliases.append(title)  # "Amazon Nova Foundation Models" is Amazon Nova
         title = " ".join(head)
@@ -110,14 +120,28 @@ def clean_title(title: str, lexicon: Lexicon) -> tuple[list[Name], str | None]:
         for part in parts:
             stem = re.sub(r"[-\s][^-\s]+$", "", names[0].label) if names else ""
             if stem != (names[0].label if names else "") and " " not in part and (
-                    part[:1].islower() and not re.search(r"\d", part) or _SHORT_VERSION.match(part)):
+                    part[:1].islower() and not re.search(r"\d", part) or _SHORT_VERSION.match(part)
+                    or part.lower() in NAME_MODIFIERS):  # "Orbit-5 Thinking / Instant": a mode of the family
                 # "Phi-4-multimodal / mini", "DeepSeek V3 / R1", "Gemma 3 / 3n": the family stem is implied
-                part = f"{stem}-{part}" if "-" in names[0].label else f"{stem} {part}"
+                part = f"{stem}{names[0].label[len(stem)]}{part}"  # the separator the first name used
             names.append(Name(part))
         names = _model_halves(names)
         names[0].aliases.extend(aliases)
         return names, org
     return [Name(title, aliases)], org
+
+
+# 'Orca-4V(ision) system card': a parenthesis glued to the name's last letter spells it out
+_GLUED_SPELLING = re.compile(r"^(\S*\d\S*?([A-Za-z]))\((\w+)\)(?=\s|$)")
+
+
+def _announced(title: str, lexicon: Lexicon) -> str:
+    """'Introducing Orca 5', 'Meet Lumo 3': an announcement's title names its model."""
+    m = lexicon.announcement_openings.match(title)
+    rest = title[m.end():].strip() if m else ""
+    if rest and re.search(r"\d", rest) and looks_like_name(rest, strict=True):
+        return rest
+    return title
 
 
 def without_owner(title: str, lexicon: Lexicon) -> str:

@@ -263,7 +263,8 @@ class _Flattener:
                 if not item_stack and _bold_label(tok.children or []):
                     # "**OpenAI**" on a line of its own heads what follows, as a heading would
                     self._heading(Heading(BOLD_LABEL_LEVEL, text.strip().rstrip(":").strip(), start))
-                elif links:
+                elif links or _PROSE_NAMES_VERSION.search(text):
+                    # a paragraph with links, or prose that may introduce a versioned model
                     parent = next((x for x in reversed(item_stack) if x is not None), None)
                     self.items.append(Item(line=start, end_line=tok.map[1], depth=len(list_stack),
                                            ordered=False, text=text, links=tuple(links),
@@ -327,6 +328,9 @@ class _Flattener:
 
 # A bold line of its own ("**OpenAI**") heads what follows below every heading level.
 BOLD_LABEL_LEVEL = 7
+
+
+_PROSE_NAMES_VERSION = re.compile(r"[A-Za-z][\w.\-]*\d")
 
 
 def _bold_label(children) -> bool:

@@ -68,6 +68,12 @@ class _Keys:
             self.parent[drop] = keep
 
 
+def _acronym_of(short: str, name: str) -> bool:
+    """'KII' of 'Kestrel Intelligence Institute': the capitals of its words, in order."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+    return len(short) >= 2 and short.isupper() and short.isalpha() and short == initials
+
+
 def catalog_slug(name: str) -> str:
     import re
 
@@ -78,7 +84,21 @@ def resolve(records: list[Record], lexicon: Lexicon | None = None, *,
             doubts: list[Problem] | None = None) -> list[Entity]:
     """One entity per real thing. Tentative model records join only a model that
     a sure record names; the doubts of the others go to `doubts`."""
-    return _Resolver(lexicon or load_lexicon()).run(_settled(records, doubts))
+    return _Resolver(lexicon or load_lexicon()).run(_settled(_release_stages(records), doubts))
+
+
+# "o3 preview", "Orbit-5 (Preview)": a release stage written apart from the name is the model
+# itself, whether or not this version also lists it bare ("MAI-1-preview", joined, is a name)
+_STAGE = re.compile(r"^(.*?\S)\s+\(?preview\)?$", re.I)
+
+
+def _release_stages(records: list[Record]) -> list[Record]:
+    for record in records:
+        stage = _STAGE.match(record.name) if record.kind == "model" else None
+        if stage and re.search(r"\d", stage.group(1)):
+            record.aliases.append(record.name)
+            record.name = stage.group(1)
+    return records
 
 
 def _settled(records: list[Record], doubts: list[Problem] | None) -> list[Record]:
@@ -151,6 +171,11 @@ class _Resolver:
                 for alias in record.aliases:
                     if key(alias):
                         keys.union(own, key(alias))
+            elif record.kind == "organization":
+                for alias in record.aliases:  # "Kestrel Intelligence Institute (KII)": its acronym
+                    if _acronym_of(alias, record.name) or _acronym_of(record.name, alias):
+                        keys.union(own, key(alias))
+        self._join_suffixed_organizations()
         # 2. entities, in catalog order so labels are the first spelling seen
         for record in records:
             entity = self._entity(record.kind, record.name, record.identity)
@@ -173,17 +198,46 @@ class _Resolver:
                         continue  # "Llama ... built on the Llama": no self-lineage
                     value = target.target
                 fact_key = (fact.predicate, value)
-                if record.tentative and fact_key not in entity.facts:
+                # a preview's date yields to the release's ("o3 preview [Dec 2024]", "o3 [Apr 2025]")
+                weak = record.tentative or (fact.predicate == "releaseDate" and _STAGE.match(record.aliases[-1])
+                                            if record.aliases and record.kind == "model" else False)
+                if weak and fact_key not in entity.facts:
                     entity.weak.add(fact_key)
-                elif not record.tentative:
+                elif not weak:
                     entity.weak.discard(fact_key)
                 entity.facts.setdefault(fact_key, set()).add((record.catalog, fact.line))
         _papers_titled_with_models(self.entities.values())
         for entity in self.entities.values():
+            if entity.kind == "organization":
+                label, entity.label = entity.label, self._fullest_name(entity)
+                entity.alt_labels.add(label)
             _keep_earliest(entity)
             entity.alt_labels.discard(entity.label)
             entity.alt_labels = {a for a in entity.alt_labels if a.strip()}
         return sorted(self.entities.values(), key=lambda e: (e.kind, e.slug))
+
+    def _fullest_name(self, org: Entity) -> str:
+        """An organisation is labelled by its full name, not by its acronym or by its name
+        without 'AI' or 'Labs' (a spelling the lexicon gives wins)."""
+        if self.lex.organization(org.label):
+            return org.label
+        for alt in sorted(org.alt_labels):
+            if _acronym_of(org.label, alt) or any(
+                    key(alt) == key(org.label) + key(s) for s in self.lex.organization_suffixes):
+                return alt
+        return org.label
+
+    def _join_suffixed_organizations(self) -> None:
+        """'Orbis' (a heading over Orbis models) and 'Orbis AI' (stated in an entry) in one
+        catalog are one maker, named by its fuller name: an organisation word ends it."""
+        keys = self.keys["organization"]
+        short = {k for k in keys.parent}
+        for k in list(keys.parent):
+            for suffix in self.lex.organization_suffixes:
+                base = k.removesuffix(key(suffix))
+                if base != k and base in short and keys.find(base) != keys.find(k):
+                    keys.parent[keys.find(base)] = keys.find(k)
+                    break
 
     def _entity(self, kind: str, name: str, explicit: str | None, created_by: Source | None = None) -> Entity:
         if kind == "model" and not explicit:

@@ -39,6 +39,10 @@ def table_rows(ex, table) -> None:
     name_col = layout.index("name") or 0
     section = table.headings[-1].text if table.headings else None
     makers = _makers(ex)
+    if layout.lists == "unknown":  # a table of a known family's releases (ingest/releases.py)
+        from llmkg.ingest.releases import family_release_rows
+
+        family_release_rows(ex, table)
     for row in table.rows:
         if len(row.cells) <= name_col or not C.clean(row.cells[name_col].text).strip():
             continue

@@ -34,5 +34,20 @@ _PLAIN = str.maketrans({**{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
+# 'Llama 3·1': a middle dot between digits stands for a version's dot ('DALL·E 3' keeps its own;
+# names key alike with or without it)
+_MIDDLE_DOT = re.compile(r"[\u00b7\u2027\u30fb\u2219\u22c5]")
+
+
 def plain_text(text: str) -> str:
-    return text.translate(_PLAIN)
+    text = text.translate(_PLAIN)
+    if text.isascii() or not _MIDDLE_DOT.search(text):
+        return text
+    return _MIDDLE_DOT.sub(lambda m: _dot_between(text, m.start()), text)
+
+
+def _dot_between(text: str, at: int) -> str:
+    """'.' between two ASCII digits; the dot itself elsewhere."""
+    before, after = text[at - 1:at], text[at + 1:at + 2]
+    digits = before.isascii() and before.isdigit() and after.isascii() and after.isdigit()
+    return "." if digits else text[at]
