@@ -18,6 +18,8 @@ from llmkg.keys import key
 from llmkg.ingest.licenses import stated_licenses
 from llmkg.ingest.records import Iri, Ref
 from llmkg.ingest.spans import Spans, occurrences
+from llmkg.ingest.entry_text import (LINEAGE_LOOKAHEAD, blanked, foreign, named_list,
+                                     shared_clauses, stem_of_variant)
 
 # ", Maverick" / " and Flash" / " / mini": one more word naming a sibling variant
 _SIBLING = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+|\s*/\s*)([A-Za-z]+)\b(?![\w\-]|\.\w|\s+(?:\d|[A-Z]))")
@@ -83,7 +85,7 @@ class EntryFacts:
                 self._sizes(record, name.label, 0, len(name.label), owner=name.label)
             else:
                 self._links(record)
-                self._lineage(record, _blanked(self.seg, claimed))
+                self._lineage(record, blanked(self.seg, claimed))
                 for value, at in stated_licenses(self.seg):  # 'released under the Apache 2.0 license'
                     record.add("license", value, self.line(at))
         if not self.list_mode:
@@ -106,7 +108,7 @@ class EntryFacts:
                          orgs, section, architectures)
             others = [(s, s + len(p)) for p, s, _ in variants if s != start and start <= s < end]
             self._sizes(record, self.seg, start, end, owner=phrase, skip=others)
-            self._lineage(record, _blanked(self.seg, [(0, start), (end, len(self.seg))]))
+            self._lineage(record, blanked(self.seg, [(0, start), (end, len(self.seg))]))
 
     def _model(self, name: str, line: int, **kw):
         record = self.ex._record("model", name, line, tentative=self.tentative, **kw)
@@ -215,10 +217,10 @@ class EntryFacts:
         for f in F.find_sizes(window):
             if f.note == F.LOW_END and f.start in named:
                 continue  # 'Name 1.1-47B': the name's version, not a size
-            if free(f.start) and f.start not in taken and not _foreign(window, f.start, own):
+            if free(f.start) and f.start not in taken and not foreign(window, f.start, own):
                 record.add("parameterCount", f.value, self.line(start + f.start))
         for f in F.find_context_lengths(window):
-            if free(f.start) and f.start not in named and not _foreign(window, f.start, own):
+            if free(f.start) and f.start not in named and not foreign(window, f.start, own):
                 record.add("contextLength", f.value, self.line(start + f.start))
 
     # -- variants ------------------------------------------------------------------------------------
@@ -255,7 +257,7 @@ class EntryFacts:
             parts = [p for p in N.split_list(m.group(1)) if N.looks_like_name(p, strict=True) and len(N.words(p)) <= 2]
             # "[Claude 3 Opus](...) ... Three variants: Opus, Sonnet, and Haiku": the title is
             # itself one of the variants, so they share the title's stem, not the whole title
-            stem = _stem_of_variant(family, parts)
+            stem = stem_of_variant(family, parts)
             for part in parts:
                 name = f"{stem or family} {part}"
                 if key(name) == key(family):
@@ -270,14 +272,14 @@ class EntryFacts:
             stop = spans[i + 1][1] if i + 1 < len(spans) else len(self.seg)
             m = _SENTENCE_END.search(self.seg, start)
             out.append((name, start, min(stop, m.start() if m else len(self.seg))))
-        return _shared_clauses(self.seg, out)
+        return shared_clauses(self.seg, out)
 
     # -- lineage ---------------------------------------------------------------------------------------
     def _reimplements_itself(self) -> bool:
         own = key(self.names[0].label)
         for m in self.lex.lineage_re.finditer(self.seg, self.desc_at):
             if self.lex.lineage[m.group(0).lower()] == "reproductionOf":
-                targets = _named_list(self.seg[m.end():m.end() + LINEAGE_LOOKAHEAD])
+                targets = named_list(self.seg[m.end():m.end() + LINEAGE_LOOKAHEAD])
                 return bool(targets) and key(targets[0]) == own
         return False
 
@@ -291,92 +293,13 @@ class EntryFacts:
             prop = self.lex.lineage[m.group(0).lower()]
             # the names follow the phrase closely: a bounded look-ahead keeps many phrases linear
             rest = re.sub(r"^\s+(?:the|a|an)\s+", " ", text[m.end():m.end() + LINEAGE_LOOKAHEAD])
-            for target in _named_list(rest):
+            for target in named_list(rest):
                 if key(target) and key(target) != own:
                     record.add(prop, Ref("model", target), self.line(m.start()))
             maker = M.maker_in_apposition(rest, self.lex)  # "of Qwen3, the series developed by ..."
-            if maker and _named_list(rest):
-                base = self.ex._record("model", _named_list(rest)[0], self.line(m.start()))
+            if maker and named_list(rest):
+                base = self.ex._record("model", named_list(rest)[0], self.line(m.start()))
                 base.add("developedBy", _org(maker), self.line(m.start()))
-
-
-def _stem_of_variant(family: str, parts: list[str]) -> str | None:
-    """'Claude 3' when the title 'Claude 3 Opus' ends with one of the listed variants."""
-    for part in parts:
-        if len(part) < len(family) and family.lower().endswith(" " + part.lower()):
-            return family[:-len(part)].rstrip()
-    return None
-
-
-def _blanked(text: str, spans) -> str:
-    """The text with the spans blanked out (offsets kept)."""
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
-def _shared_clauses(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """'A, B, and C can process up to 1M tokens': names listed one after another share
-    the clause that follows the last of them."""
-    out = list(spans)
-    run_start = 0
-    for i in range(1, len(out) + 1):
-        joined = i < len(out) and re.fullmatch(r"[\s,]*(?:and|&)?\s*",
-                                               text[out[i - 1][1] + len(out[i - 1][0]):out[i][1]])
-        if not joined:
-            end = out[i - 1][2]
-            for j in range(run_start, i):
-                out[j] = (out[j][0], out[j][1], max(out[j][2], end))
-            run_start = i
-    return out
-
-
-LINEAGE_LOOKAHEAD = 300  # characters after "fine-tuned from" that may name its targets (seven at most)
-
-
-def _named_list(text: str) -> list[str]:
-    """'Llama 2, free for ...' -> ['Llama 2']; 'SigLIP, Phi-1.5, LLaVA dataset' -> ['SigLIP', 'Phi-1.5']."""
-    out = []
-    text = re.sub(r"^\s*[\w.\-]+/(?=[\w.\-]+)", "", text)  # "mistralai/Mistral-7B-v0.1": the repo names it
-    for part in re.split(r",\s*|\s+and\s+", text.strip(), maxsplit=6):
-        phrase = next((p for p, s, _ in N.name_phrases(part, part[:1]) if s == 0), None) if part else None
-        if not phrase or not phrase[:1].isupper() and not re.search(r"\d", phrase[:4]):
-            break
-        after = part[len(phrase):].strip().lower()
-        if after.startswith(("dataset", "data ", "data", "benchmark")):
-            break
-        phrase = N.drop_size_suffix(re.sub(r"\s+model$", "", phrase))
-        out.append(phrase)
-        if after and not after.startswith(("model",)):
-            break
-    return out
-
-
-_SENTENCE_WORDS = {"a", "an", "the", "with", "of", "to", "and", "or", "from", "total", "up", "in", "on"}
-
-
-def _foreign(text: str, at: int, own: set[str]) -> bool:
-    """Is the value at `at` attached to another model's name ('Llama 7B' inside Alpaca's entry)?"""
-    before = text[max(0, at - 60):at]  # a name stands right before its value: a bounded look-back keeps this linear
-    if re.search(r"[,(:;/)]\s*$", before):
-        return False  # a list of values: "(1B, 3B)", "2)7B"
-    trailing = re.findall(r"[\w.+\-]+", before[-40:])[-2:]
-    if not trailing:
-        return False
-    word = trailing[-1].strip("-")
-    if re.fullmatch(r"\d+(?:\.\d+)?", word) and len(trailing) == 2:
-        word = trailing[0] + " " + word  # "LLama 3 8B": the name is "LLama 3"
-    if not word.strip():
-        return False  # a lone dash: "Foo - 7B"
-    first = word.split()[0]
-    if first.lower() in _SENTENCE_WORDS or len(first) < 2:
-        return False
-    if not (first[:1].isupper() or re.search(r"\d", first)):
-        return False
-    if before.endswith("-"):  # "Qwen-7B" names a model of its own unless it is the owner
-        return set(N.name_tokens(trailing[-1])) != {t for t in own if not N.is_size_token(t)}
-    return not set(N.name_tokens(word)) <= own
 
 
 def _ref(record) -> Ref:
@@ -415,4 +338,4 @@ def attached_sizes(text: str, own: set[str]) -> bool:
     active, total = F.find_active_and_total(text)
     if active or total:
         return True
-    return any(not _foreign(text, f.start, own) for f in F.find_sizes(text))
+    return any(not foreign(text, f.start, own) for f in F.find_sizes(text))
