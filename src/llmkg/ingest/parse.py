@@ -263,7 +263,7 @@ class _Flattener:
                 if not item_stack and _bold_label(tok.children or []):
                     # "**OpenAI**" on a line of its own heads what follows, as a heading would
                     self._heading(Heading(BOLD_LABEL_LEVEL, text.strip().rstrip(":").strip(), start))
-                elif links or _PROSE_NAMES_VERSION.search(text):
+                elif links or _names_a_version(text):
                     # a paragraph with links, or prose that may introduce a versioned model
                     parent = next((x for x in reversed(item_stack) if x is not None), None)
                     self.items.append(Item(line=start, end_line=tok.map[1], depth=len(list_stack),
@@ -330,7 +330,18 @@ class _Flattener:
 BOLD_LABEL_LEVEL = 7
 
 
-_PROSE_NAMES_VERSION = re.compile(r"[A-Za-z][\w.\-]*\d")
+_WORD = re.compile(r"[\w.\-]+")
+_LETTER, _DIGIT = re.compile(r"[A-Za-z]"), re.compile(r"\d")
+
+
+def _names_a_version(text: str) -> bool:
+    """A word with a letter and, after it, a digit ('Llama3', 'GPT-4'). Each word is read
+    twice at most: a regex over the whole text backtracked once per letter (quadratic)."""
+    for m in _WORD.finditer(text):
+        letter = _LETTER.search(m.group())
+        if letter and _DIGIT.search(m.group(), letter.end()):
+            return True
+    return False
 
 
 def _bold_label(children) -> bool:
