@@ -154,7 +154,7 @@ def create_app(store=None, *, limits: Limits | None = None, cors: bool = True, h
         Route("/sparql", sparql.endpoint, methods=["GET", "POST"], name="sparql"),
         Route("/sparql/", sparql.endpoint, methods=["GET", "POST"]),
         Route("/ontology", service.ontology, name="ontology"),
-        Route("/graph/{name:path}", service.graph, name="graph"),
+        Route("/graph/{name:path}", sparql.graph, name="graph"),
         Route("/queries", sparql.list_queries, name="queries"),
         Route("/queries/{name}", pages.saved, name="saved"),
         Route("/id/{rest:path}", pages.resource, name="resource"),

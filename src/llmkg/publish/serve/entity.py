@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from llmkg import vocab as V
+from llmkg.publish.serve.fact_history import select_about
 
 MAX_FACTS = 2_000     # facts shown on a page
 MAX_INCOMING = 200    # links to the resource shown on a page
@@ -120,16 +121,8 @@ class Entity:
         return V.LLMKG + "Organization" in self.types
 
 
-def _select(store, text: str, iri: str):
-    import pyoxigraph
-
-    from llmkg.query.bindings import bind_values
-
-    return store.query(bind_values(text, {"e": pyoxigraph.NamedNode(iri)}), use_default_graph_as_union=True)
-
-
 def exists(store, iri: str) -> bool:
-    return bool(_select(store, _EXISTS, iri))
+    return bool(select_about(store, _EXISTS, iri))
 
 
 def _source(row) -> Source:
@@ -141,13 +134,13 @@ def describe(store, iri: str) -> Entity | None:
     """Everything the page shows about `iri`; None if the store never mentions it."""
     if not exists(store, iri):
         return None
-    lines = [_source(r) for r in _select(store, _LINES, iri)]
+    lines = [_source(r) for r in select_about(store, _LINES, iri)]
     stated: dict[tuple[str, str], list[Source]] = {}
-    for r in _select(store, _STATED, iri):
+    for r in select_about(store, _STATED, iri):
         stated.setdefault((r["p"].value, str(r["o"])), []).append(_source(r))
     facts: dict[tuple[str, str], Fact] = {}
     more_facts = False
-    for i, r in enumerate(_select(store, _FACTS, iri)):
+    for i, r in enumerate(select_about(store, _FACTS, iri)):
         if i == MAX_FACTS:
             more_facts = True
             break
@@ -162,7 +155,7 @@ def describe(store, iri: str) -> Entity | None:
             fact.inferred = False
             fact.sources = stated.get(key) or ([] if prop == V.PROV + "wasDerivedFrom" else lines)
     incoming = [Link(r["s"].value, r["p"].value, r["label"].value if r["label"] else None)
-                for r in _select(store, _INCOMING, iri)]
+                for r in select_about(store, _INCOMING, iri)]
     labels = [f.value.value for f in facts.values() if f.property == V.RDFS + "label"]
     types = [f.value.value for f in facts.values() if f.property == V.RDF + "type"]
     entity = Entity(iri=iri, label=labels[0] if labels else _fallback_label(iri), types=types,
@@ -203,7 +196,7 @@ def history(store, iri: str) -> dict | None:
     """When the catalog first and last stated the resource, from a history
     store; None for a store of one catalog version (no intervals)."""
     spans = [(int(r["from"].value), r["fromDate"].value, int(r["to"].value), r["toDate"].value)
-             for r in _select(store, _HISTORY, iri)]
+             for r in select_about(store, _HISTORY, iri)]
     if not spans:
         return None
     first, last = min(spans), max(spans, key=lambda s: s[2])
@@ -214,7 +207,7 @@ def history(store, iri: str) -> dict | None:
 
 def releases(store, iri: str):
     """The dated models of organisation `iri`, as the model-releases query gives them."""
-    return _result(_select(store, _RELEASES, iri))
+    return _result(select_about(store, _RELEASES, iri))
 
 
 def lineage(store, lineage_tree: str, iri: str):
@@ -236,4 +229,4 @@ def _result(solutions):
 
 def triples(store, iri: str) -> list:
     """The resource's own triples and the reified statements about it (their provenance)."""
-    return list(_select(store, _TRIPLES, iri))
+    return list(select_about(store, _TRIPLES, iri))

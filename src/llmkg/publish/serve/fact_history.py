@@ -59,12 +59,11 @@ class Change:
 def add_history(store, entity) -> None:
     """Fill `entity.changes` (facts not stated by every version) and, for an
     entity the newest version dropped, its label and `last_facts`."""
-    from llmkg.publish.serve.entity import _select
 
     bounds = next(iter(store.query(_VERSIONS, use_default_graph_as_union=True)))
     oldest, newest = int(bounds["oldest"].value), int(bounds["newest"].value)
     changes = []
-    for r in _select(store, _INTERVALS, entity.iri):
+    for r in select_about(store, _INTERVALS, entity.iri):
         if r["p"].value in HIDDEN:
             continue
         first = Version(int(r["from"].value), r["fromDate"].value, r["fromCommit"].value)
@@ -81,3 +80,12 @@ def add_history(store, entity) -> None:
             entity.label = labels[0]
         if not entity.types:
             entity.types = [c.value.value for c in entity.last_facts if c.property == V.RDF + "type"]
+
+
+def select_about(store, text: str, iri: str):
+    """The rows of a query about one entity (?e bound to it), over the union of graphs."""
+    import pyoxigraph
+
+    from llmkg.query.bindings import bind_values
+
+    return store.query(bind_values(text, {"e": pyoxigraph.NamedNode(iri)}), use_default_graph_as_union=True)

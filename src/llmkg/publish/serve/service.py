@@ -42,7 +42,6 @@ def service_triples(endpoint: str, graphs: list[str]) -> list:
 
 async def description(request: Request, wanted: str | None) -> Response:
     """The service description, in the RDF format the client asked for (Turtle by default)."""
-    from llmkg.publish.serve.sparql import endpoint_url
     from llmkg.publish.serve.worker import graph_names
 
     offer = R.negotiate(request.headers.get("accept"), R.GRAPH_OFFERS, wanted=wanted)
@@ -67,15 +66,7 @@ async def ontology(request: Request) -> Response:
     return Response(_ontology(offer.name), media_type=R.media_type(offer), headers={"Vary": "Accept"})
 
 
-async def graph(request: Request) -> Response:
-    """GET /graph/NAME: the triples of the named graph https://w3id.org/llmkg/graph/NAME (up to the row cap)."""
-    import pyoxigraph
-
-    from llmkg.publish.serve.sparql import ProtocolError, answer
-    from llmkg.publish.serve.worker import graph_names
-
-    iri = V.GRAPH + request.path_params["name"]
-    if iri not in await request.app.state.engine.call(graph_names):
-        raise ProtocolError(f"no graph <{iri}> in this store", status=404)
-    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {pyoxigraph.NamedNode(iri)} {{ ?s ?p ?o }} }}"
-    return await answer(request, text, "construct", wanted=request.query_params.get("format"))
+def endpoint_url(request: Request) -> str:
+    """The endpoint's public URL (--base-url's, else the request's): the base of relative IRIs."""
+    base = request.app.state.base_url
+    return (base + "sparql") if base else str(request.url_for("sparql"))

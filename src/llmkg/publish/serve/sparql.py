@@ -19,8 +19,10 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from llmkg import vocab as V
 from llmkg.errors import LlmkgError, QueryError
 from llmkg.publish.serve import results as R
+from llmkg.publish.serve.service import endpoint_url
 from llmkg.publish.serve.worker import Dataset, Reply
 
 MAX_BODY = 1 << 20    # bytes of a POSTed query
@@ -116,12 +118,6 @@ def wanted_format(fields: dict[str, list[str]]) -> str | None:
     return None
 
 
-def endpoint_url(request: Request) -> str:
-    """The endpoint's public URL (--base-url's, else the request's): the base of relative IRIs."""
-    base = request.app.state.base_url
-    return (base + "sparql") if base else str(request.url_for("sparql"))
-
-
 async def endpoint(request: Request) -> Response:
     from llmkg.query.guard import check_read_only
 
@@ -215,3 +211,16 @@ def list_queries(request: Request) -> Response:
         "name": q.name, "summary": q.summary, "url": str(request.url_for("saved", name=q.name)),
         "params": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                    for p in q.params]} for q in request.app.state.queries.values()])
+
+
+async def graph(request: Request) -> Response:
+    """GET /graph/NAME: the triples of the named graph https://w3id.org/llmkg/graph/NAME (up to the row cap)."""
+    import pyoxigraph
+
+    from llmkg.publish.serve.worker import graph_names
+
+    iri = V.GRAPH + request.path_params["name"]
+    if iri not in await request.app.state.engine.call(graph_names):
+        raise ProtocolError(f"no graph <{iri}> in this store", status=404)
+    text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {pyoxigraph.NamedNode(iri)} {{ ?s ?p ?o }} }}"
+    return await answer(request, text, "construct", wanted=request.query_params.get("format"))
