@@ -72,3 +72,16 @@ def test_installed_errors_cite_paths_a_user_can_open(installed, tmp_path):
     (mine / "broken.rq").write_text("#+ summary: a query of my own that is broken\nSELECT ?x WHERE {\n")
     broken = run(installed, "query", "broken", "--queries", mine, cwd=tmp_path)
     assert broken.returncode == 2 and f"({mine / 'broken.rq'}:" in broken.stderr
+
+
+def test_installed_names_the_bundled_catalog_from_the_venvs_own_folder(installed):
+    """A venv inside the current folder (a project's .venv): the bundled catalog
+    is still 'data/llm-landscape.md (bundled)', never its site-packages path."""
+    home = installed.parent.parent.parent  # the folder that holds the venv
+    built = run(installed, "build", "--store", home / "store-here", cwd=home)
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"^Built \S+ from data/llm-landscape\.md \(bundled\)$", built.stdout, flags=re.M), built.stdout
+    assert re.search(r"^  data/llm-landscape\.md:\d+: ", built.stdout, flags=re.M)
+    assert "_shipped" not in built.stdout and "site-packages" not in built.stdout
+    strict = run(installed, "build", "--strict", "--store", home / "strict-store", cwd=home)
+    assert strict.returncode == 2 and re.search(r"\(data/llm-landscape\.md:\d+\)", strict.stderr), strict.stderr

@@ -47,10 +47,14 @@ def display_path(path: Path | str) -> str:
     folder when inside it; a file llmkg ships as the README names it
     ('data/llm-landscape.md': `llmkg --version` says where those are); else absolute."""
     path = Path(path)
+    # The shipped name first: a venv inside the current folder would otherwise
+    # show '.venv/lib/python3.11/site-packages/llmkg/_shipped/data/...'
+    if (name := shipped_name(path)) is not None:
+        return name
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
-        return shipped_name(path) or str(path.resolve())
+        return str(path.resolve())
 
 
 def shipped_root() -> Path:
