@@ -143,3 +143,26 @@ def test_other_header_words_and_units_read_alike(tmp_path) -> None:
     assert {("beta2", "parameterCount", "7000000000"), ("beta2", "contextLength", "32768"),
             ("beta2", "license", "http://spdx.org/licenses/CC-BY-NC-4.0"),
             ("beta2", "developedBy", V.iri("organization", "acmelabs"))} <= facts
+
+
+def test_a_list_entry_is_made_by_its_repository_owner_when_the_catalog_names_that_maker(tmp_path) -> None:
+    """Issue 21 point 2 for list entries, not only table rows: 'acme-labs' owns the repo and
+    'Acme Labs' heads its own list elsewhere, so it is the maker; 'jdoe' is nobody's name here."""
+    from llmkg import vocab as V
+    from llmkg.build import graph_quads
+
+    path = tmp_path / "lists.md"
+    path.write_text(
+        "# Models\n\n## Acme Labs\n\n- [Acme-1](https://acme.example/acme-1): a 7B language model [Jan 2024]\n\n"
+        "## Small models\n\n"
+        "- [Beta-2](https://github.com/acme-labs/beta-2): a 1B language model [Feb 2024]\n"
+        "- [Gamma-3](https://huggingface.co/jdoe/gamma-3): a 2B language model [Mar 2024]\n"
+        "- [Delta-4](https://github.com/acme-labs/delta-4): a 3B language model from Google [Apr 2024]\n",
+        encoding="utf-8")
+    quads, _ = graph_quads([path])
+    made = {(q.subject.value.rsplit("/", 1)[-1], q.object.value) for q in quads
+            if q.graph_name.value == V.DATA_GRAPH and q.predicate.value.endswith("developedBy")}
+    acme = V.iri("organization", "acmelabs")
+    assert ("acme1", acme) in made and ("beta2", acme) in made
+    assert not any(s == "gamma3" for s, _ in made)  # a personal account names no organisation
+    assert ("delta4", acme) not in made  # the entry's own maker wins over its repository's owner

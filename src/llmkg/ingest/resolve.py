@@ -207,6 +207,7 @@ class _Resolver:
                     entity.weak.discard(fact_key)
                 entity.facts.setdefault(fact_key, set()).add((record.catalog, fact.line))
         _papers_titled_with_models(self.entities.values())
+        self._makers_from_repositories()
         for entity in self.entities.values():
             if entity.kind == "organization":
                 label, entity.label = entity.label, self._fullest_name(entity)
@@ -215,6 +216,25 @@ class _Resolver:
             entity.alt_labels.discard(entity.label)
             entity.alt_labels = {a for a in entity.alt_labels if a.strip()}
         return sorted(self.entities.values(), key=lambda e: (e.kind, e.slug))
+
+    def _makers_from_repositories(self) -> None:
+        """A model no entry gives a maker is made by the owner of its repository when the
+        catalog names that owner as an organisation elsewhere ('github.com/acme-labs/...'
+        beside an 'Acme Labs' heading). Only here does every record's maker show, whole
+        or in chunks; any other owner may be a person's account and names no one."""
+        from llmkg.ingest.facts import repository_owner
+
+        orgs = self.keys["organization"]
+        for entity in list(self.entities.values()):
+            if entity.kind != "model" or any(p == "developedBy" for p, _ in entity.facts):
+                continue
+            for (predicate, value), sources in sorted(entity.facts.items(), key=lambda f: min(f[1])):
+                owner = repository_owner(value.value) if predicate == "repository" else None
+                if owner and key(owner) in orgs.parent:
+                    maker = Target("organization", orgs.find(key(owner)))
+                    if maker in self.entities:
+                        entity.facts[("developedBy", maker)] = set(sources)
+                        break
 
     def _fullest_name(self, org: Entity) -> str:
         """An organisation is labelled by its full name, not by its acronym or by its name
