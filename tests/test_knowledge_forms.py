@@ -237,3 +237,13 @@ def test_a_trailing_size_of_a_lineage_target_names_the_base_not_a_model_of_its_o
                        "  1. Numbat: a model fine-tuned from Dingo-13B-v2 [Feb 2024]\n")
     assert not any(p == "parameterCount" for p, _ in about(triples, "wombat"))
     assert ("parameterCount", "13000000000") in about(triples, "dingo13bv2")
+
+
+def test_table_rows_take_their_headings_maker_unless_a_makers_group_stands_between(tmp_path) -> None:
+    triples = _catalog(tmp_path, "# Models\n\n### **Large Language Model Collection**\n\n#### **Anthropic**\n\n"
+                       "- Quarto 9: a model [Jan 2026]\n\n| Version | Released |\n| --- | --- |\n"
+                       "| Quarto Opus 9.1 | Feb 2026 |\n\n- Google\n  1. Gemma 9: a model [Jan 2026]\n\n"
+                       "  | Model | Size |\n  | --- | --- |\n  | Gemma 9 Flash | 8B |\n")
+    assert ("developedBy", V.iri("organization", "anthropic")) in about(triples, "quartoopus9.1")
+    # the second table may be the Google group's: the heading's Anthropic is not said of it
+    assert not any(p == "developedBy" for p, _ in about(triples, "gemma9flash"))
