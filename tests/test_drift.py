@@ -27,7 +27,7 @@ PLAIN_MODELS = {"links": 15, "groups-tables": 15, "headings-orgs": 7, "emoji-lin
                 "toc-anchors": 2, "research-sections": 2, "maker-structures": 5,
                 "open-tables": 6,
                 "architecture-sections": 6, "organization-forms": 8,
-                "prose-models": 6, "identity-rewrites": 6}
+                "prose-models": 6, "identity-rewrites": 6, "research-models": 10}
 PAIRS = sorted(p for p in DRIFT.iterdir() if (p / "plain.md").is_file() and (p / "drifted.md").is_file())
 # Where a fact sits, not what it says: sections, catalogs, the concept scheme.
 PLACEMENT = {V.LLMKG + "inSection", V.LLMKG + "fromCatalog", V.SKOS + "broader", V.SKOS + "inScheme"}

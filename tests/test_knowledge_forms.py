@@ -189,3 +189,61 @@ def test_a_lineage_targets_apposition_names_its_maker(tmp_path) -> None:
                        "of Vexa3, the large language model series developed by Qwen team, Alibaba Cloud. [Jul 2025]\n")
     assert ("basedOn", V.iri("model", "vexa3")) in about(triples, "vexa3coder")
     assert ("developedBy", V.iri("organization", "alibaba")) in about(triples, "vexa3")
+
+
+# -- models introduced in research and product entries ------------------------------------------------
+def test_research_pair_reads_models_from_research_and_product_entries() -> None:
+    triples = facts(DRIFT / "research-models" / "drifted.md")
+    models = _labels(triples, "Model")
+    assert {"Wordsmith", "LaDiM", "vec-embed-4-small", "vec-embed-4-large", "Breeze-7B-gamma"} <= models
+    # a title that names a class of models, with no coined name opening its text, is no model
+    assert not {m for m in models if "Concept" in m or "Diffusion" in m}
+    assert ("developedBy", V.iri("organization", "microsoft")) in about(triples, "wordsmith")
+    assert ("hasArchitecture", V.iri("architecture", "diffusionmodel")) in about(triples, "ladim")
+    assert ("describedIn", V.iri("paper", "2502.09992")) in about(triples, "ladim")
+    assert ("releaseDate", "2024-01-25") in about(triples, "vecembed4small")
+    # a size inside a name that goes on after it; the variant's own repository
+    assert {("parameterCount", "7000000000"), ("repository", "https://huggingface.co/HuggingFaceH4/breeze-7b-gamma")} \
+        <= about(triples, "breeze7bgamma")
+    assert ("parameterCount", "7000000000") in about(triples, "gale7bv0.1")
+
+
+def test_a_maker_that_trained_something_makes_it_a_model_only_when_it_is_one(tmp_path) -> None:
+    triples = _catalog(tmp_path, "# Research\n\n### **Methods**\n\n"
+                       "- [Quillo](https://alphaxiv.org/abs/2301.00001): Microsoft's researchers trained a "
+                       "small language model that rewrites prompts. [3 Jan 2023]\n"
+                       "- [Parra](https://alphaxiv.org/abs/2301.00002): Microsoft's researchers built a "
+                       "benchmark of hard prompts. [4 Jan 2023]\n"
+                       "- [Zemo](https://alphaxiv.org/abs/2301.00003): Acme Unknown trained a model of prompts. [5 Jan 2023]\n")
+    models = _labels(triples, "Model")
+    assert "Quillo" in models and "Parra" not in models and "Zemo" not in models
+
+
+def test_a_coined_name_opening_a_class_title_is_its_model_a_version_is_not(tmp_path) -> None:
+    triples = _catalog(tmp_path, "# Research\n\n### **Methods**\n\n"
+                       "- [Small Recursive Models](https://alphaxiv.org/abs/2302.00001): TinyRec's core is "
+                       "a loop. [3 Feb 2023]\n"
+                       "- [Sparse Language Models](https://alphaxiv.org/abs/2302.00002): Pruning's effect is "
+                       "large. [4 Feb 2023]\n"
+                       "- [Fast Models](https://alphaxiv.org/abs/2302.00003): Sparse weights help. [5 Feb 2023]\n")
+    models = _labels(triples, "Model")
+    assert "TinyRec" in models and not models & {"Pruning", "Sparse", "Small Recursive", "Fast"}
+
+
+def test_a_trailing_size_of_a_lineage_target_names_the_base_not_a_model_of_its_own(tmp_path) -> None:
+    triples = _catalog(tmp_path, "# Models\n\n### **Large Language Model Collection**\n\n- Acme\n"
+                       "  1. Quokka: a model fine-tuned from Wombat 7B [Jan 2024]\n"
+                       "  1. Wombat: a model [Dec 2023]\n"
+                       "  1. Numbat: a model fine-tuned from Dingo-13B-v2 [Feb 2024]\n")
+    assert not any(p == "parameterCount" for p, _ in about(triples, "wombat"))
+    assert ("parameterCount", "13000000000") in about(triples, "dingo13bv2")
+
+
+def test_table_rows_take_their_headings_maker_unless_a_makers_group_stands_between(tmp_path) -> None:
+    triples = _catalog(tmp_path, "# Models\n\n### **Large Language Model Collection**\n\n#### **Anthropic**\n\n"
+                       "- Quarto 9: a model [Jan 2026]\n\n| Version | Released |\n| --- | --- |\n"
+                       "| Quarto Opus 9.1 | Feb 2026 |\n\n- Google\n  1. Gemma 9: a model [Jan 2026]\n\n"
+                       "  | Model | Size |\n  | --- | --- |\n  | Gemma 9 Flash | 8B |\n")
+    assert ("developedBy", V.iri("organization", "anthropic")) in about(triples, "quartoopus9.1")
+    # the second table may be the Google group's: the heading's Anthropic is not said of it
+    assert not any(p == "developedBy" for p, _ in about(triples, "gemma9flash"))

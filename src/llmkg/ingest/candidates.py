@@ -83,6 +83,8 @@ def read_candidates(ex, index: int, item: Item) -> list:
                 continue
             names, title_link, org_in_title = listed, None, None
         openings = _model_openings(ex.lex, names, desc)
+        # "[New embedding models](...) text-embedding-3-small: ...": a title that calls them models
+        titled_models = bool(openings) and E.head_noun(names[0].label, ex.lex) == "model"
         if openings:  # "[Mixture of experts models](...): Mixtral 8x7B: Sparse ..."
             names, title_link = openings, None
         owned = [lk.url for lk in owned_links(ex.lex, links, title_link) if not lk.url.startswith("#")]
@@ -99,6 +101,9 @@ def read_candidates(ex, index: int, item: Item) -> list:
                           title_text=title_link.text.replace("\ufe0f", "") if title_link else "")
         if introduced:  # "OpenAI announced their latest image model, DALL-E 3"
             own.add("introduced as a model", 2)
+        if titled_models or (title_link and key(names[0].label) not in key(title_link.text)
+                             and _names_a_class(N.strip_symbols(title_link.text), ex.lex)):
+            own.add("opens a text titled as models", 2)
         out.append(Candidate(index, item, start, end, links, names, title_link, desc_at, org_in_title, own,
                              mentions))
     return out
@@ -275,6 +280,10 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
             return names, first, first.end, maker.strip()
         names, org = N.clean_title(first.text, lex)
         if N.looks_like_name(names[0].label, strict=False):
+            coined = _CLASS_MODEL.match(seg, first.end - offset) if _names_a_class(text, lex) else None
+            if coined and not lex.organization(coined.group(1)):
+                # "[Large Language Diffusion Models](arxiv): LLaDA's core is ...": the model of the class
+                return [N.Name(coined.group(1))], first, offset + coined.end(1), org
             return names, first, first.end, org
         # "[A Long Paper Title](arxiv): TemporalVLM, a video LLM ...": the name opens the text
         m = re.match(r"\s*:?\s*([A-Z][\w.\-]*\d?[\w.\-]*)(?:,\s+(?:a|an|the)\s|\s+is\s+(?:a|an|the)\s)",
@@ -305,6 +314,18 @@ def _names(ex, seg: str, offset: int, links: list[Link]):
                 return names, link, link.end, org
             break
     return None
+
+
+# a coined name (two capitals or more, no digit) opening the description as its subject
+_CLASS_MODEL = re.compile(r"\s*:?\s*([A-Z][a-z]*[A-Z][A-Za-z]*)(?='s\s|,\s+(?:a|an|the)\s|\s+is\s+(?:a|an|the)\s)")
+
+
+def _names_a_class(title: str, lex) -> bool:
+    """'Large Language Diffusion Models', 'Small Recursive LLMs': a title that names a class of
+    models (no version, its last word a model noun), not one model."""
+    ws = N.words(title)
+    return len(ws) >= 2 and not E.versioned(title) and E.head_noun(title, lex) == "model" and \
+        ws[-1].lower().removesuffix("s") in lex.model_nouns
 
 
 def _name_list(head: str) -> list[N.Name]:

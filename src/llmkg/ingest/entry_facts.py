@@ -109,6 +109,10 @@ class EntryFacts:
             others = [(s, s + len(p)) for p, s, _ in variants if s != start and start <= s < end]
             self._sizes(record, self.seg, start, end, owner=phrase, skip=others)
             self._lineage(record, blanked(self.seg, [(0, start), (end, len(self.seg))]))
+            for link in self._owned_links():  # "[🤗](huggingface.co/Org/zephyr-7b-beta)": the variant's own repo
+                repo = F.repository(link.url)
+                if repo and key(repo.rstrip("/").rsplit("/", 1)[-1]) == key(phrase):
+                    record.add("repository", _iri(repo), link.line)
 
     def _model(self, name: str, line: int, **kw):
         record = self.ex._record("model", name, line, tentative=self.tentative, **kw)
@@ -217,7 +221,8 @@ class EntryFacts:
         for f in F.find_sizes(window):
             if f.note == F.LOW_END and f.start in named:
                 continue  # 'Name 1.1-47B': the name's version, not a size
-            if free(f.start) and f.start not in taken and not foreign(window, f.start, own):
+            # "Zephyr-7B-β": a size inside the model's own name is its own, whatever follows it
+            if free(f.start) and f.start not in taken and (f.start in named or not foreign(window, f.start, own)):
                 record.add("parameterCount", f.value, self.line(start + f.start))
         for f in F.find_context_lengths(window):
             if free(f.start) and f.start not in named and not foreign(window, f.start, own):
@@ -296,10 +301,19 @@ class EntryFacts:
             for target in named_list(rest):
                 if key(target) and key(target) != own:
                     record.add(prop, Ref("model", target), self.line(m.start()))
+                    _size_in_name(self.ex, target, self.line(m.start()))
             maker = M.maker_in_apposition(rest, self.lex)  # "of Qwen3, the series developed by ..."
             if maker and named_list(rest):
                 base = self.ex._record("model", named_list(rest)[0], self.line(m.start()))
                 base.add("developedBy", _org(maker), self.line(m.start()))
+
+
+def _size_in_name(ex, name: str, line: int) -> None:
+    """'fine-tuned from Mistral-7B-v0.1': a size inside a lineage target's name (not a
+    trailing size, which names the base model: 'LLaMA 7B') is that model's own."""
+    sizes = F.find_sizes(name)
+    if len(sizes) == 1 and N.drop_size_suffix(name) == name and E.versioned(name[sizes[0].end:]):
+        ex._record("model", name, line).add("parameterCount", sizes[0].value, line)
 
 
 def _ref(record) -> Ref:

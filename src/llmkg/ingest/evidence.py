@@ -208,7 +208,8 @@ def intrinsic(names: list[N.Name], seg: str, desc: str, title_url: str | None, o
     # the description, the words before the name and the title's subtitle each may say
     # what the entry is; when they disagree ("a 4-bit quantized language model" for a
     # paper subtitled "Efficient Finetuning of Quantized LLMs") they say nothing
-    said = {head_noun(_after_own_name(first_clause(desc), names), lex), head_noun(lead, lex)} - {None}
+    said = {head_noun(_after_maker(_after_own_name(first_clause(desc), names), lex), lex),
+            head_noun(lead, lex)} - {None}
     titled = head_noun(subtitle, lex)  # a paper's title speaks of models in general as often as of its own
     if not said and titled in ("model", "other"):
         ev.add(f"subtitled as {'a' if titled == 'model' else 'no'} model", 1 if titled == "model" else -1)
@@ -241,6 +242,19 @@ def _after_own_name(clause: str, names: list[N.Name]) -> str:
     if m and any(key(m.group(1)) == key(n.label) for n in names):
         return clause[m.end():]
     return clause
+
+
+# "Microsoft's researchers trained an additional language model ...": a known maker (or its
+# people) made what the clause names next; what that is, the entry is
+_MAKER_MADE = re.compile(r"\W*([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?)(?:'s?\s+(?:[a-z]+\s+)?(?:researchers|team|"
+                         r"scientists|engineers|lab))?\s+(?:has\s+|have\s+)?(?:trained|released|built|developed|"
+                         r"introduced|open-sourced|unveiled)\s+(?=(?:an?|the|its|their)\s)")
+
+
+def _after_maker(clause: str, lex) -> str:
+    """'Microsoft's researchers trained an LM that ...' -> 'an LM that ...'."""
+    m = _MAKER_MADE.match(clause)
+    return clause[m.end():] if m and lex.organization(m.group(1)) else clause
 
 
 DESCRIBED_AS_ORGANIZATION = "described as an organisation"

@@ -59,6 +59,7 @@ class _Extractor:
         self.heading_maker: dict[int, M.Maker] = {}  # heading line -> maker it names
         self.table_makers: dict[str, str] | None = None  # name key -> maker, for table rows (ingest/tables.py)
         self.families: set[str] | None = None  # first words of sure models' names (ingest/releases.py)
+        self.org_group_lines: list[int] | None = None  # lines of makers' groups (ingest/tables.py)
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> Extraction:

@@ -11,10 +11,13 @@ rows of the one model Qwen3. A table whose header cells are model names
 
 from __future__ import annotations
 
+import bisect
+
 import re
 
 from llmkg.ingest import columns as C
 from llmkg.ingest import facts as F
+from llmkg.ingest import makers as M
 from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
 from llmkg.ingest.licenses import cell_licenses, spdx_licenses
@@ -39,6 +42,10 @@ def table_rows(ex, table) -> None:
     name_col = layout.index("name") or 0
     section = table.headings[-1].text if table.headings else None
     makers = _makers(ex)
+    maker = heading_maker(ex, table)
+    if maker and section and ex.lex.organization(M.plain_label(section)) and \
+            ex.lex.organization(M.plain_label(section)).name == maker:
+        section = None  # the maker's own heading is no section (as for its entries)
     if layout.lists == "unknown":  # a table of a known family's releases (ingest/releases.py)
         from llmkg.ingest.releases import family_release_rows
 
@@ -55,7 +62,23 @@ def table_rows(ex, table) -> None:
             continue
         if layout.lists != "models":
             continue
-        _model_row(ex, layout, row, cells, name_col, section, makers)
+        _model_row(ex, layout, row, cells, name_col, section, makers, maker)
+
+
+def heading_maker(ex, table) -> str | None:
+    """The maker the innermost maker heading over the table names ('#### **Anthropic**'),
+    unless a maker's group of entries stands between that heading and the table (the
+    table may be that group's: it says nothing then)."""
+    heading = next((h for h in reversed(table.headings)
+                    if h.line in ex.heading_maker and ex.heading_maker[h.line].known), None)
+    if heading is None:
+        return None
+    if ex.org_group_lines is None:  # once per chunk, searched by bisection: many tables stay linear
+        ex.org_group_lines = sorted(ex.cat.items[i].line for i, (kind, _) in ex.group_of.items() if kind == "org")
+    at = bisect.bisect_right(ex.org_group_lines, heading.line)
+    if at < len(ex.org_group_lines) and ex.org_group_lines[at] < table.line:
+        return None
+    return ex.heading_maker[heading.line].name
 
 
 def _makers(ex) -> dict[str, str]:
@@ -72,7 +95,8 @@ def _makers(ex) -> dict[str, str]:
     return ex.table_makers
 
 
-def _model_row(ex, layout: C.Layout, row, cells: list[str], name_col: int, section, makers) -> None:
+def _model_row(ex, layout: C.Layout, row, cells: list[str], name_col: int, section, makers,
+               maker: str | None = None) -> None:
     """The models a row names, each with the facts of the row's columns."""
     def cell(kind):
         i = layout.index(kind)
@@ -107,7 +131,7 @@ def _model_row(ex, layout: C.Layout, row, cells: list[str], name_col: int, secti
         if i is not None and i < len(row.cells):
             for value in cell_licenses(cells[i], row.cells[i].links):
                 record.add("license", value, row.line)
-        org_name = cell("organization") or org or linked
+        org_name = cell("organization") or org or linked or maker
         if org_name:
             known = ex.lex.organization(org_name)
             record.add("developedBy", _org(known.name if known else org_name), row.line)
