@@ -87,6 +87,19 @@ def w_export(store: str, fmt: str, output: str) -> dict:
             "rss_mb": _maxrss_mb()}
 
 
+def w_md_parse(catalog: str) -> dict:
+    """markdown-it-py's own parse of the catalog, in one process, with the parser
+    configuration llmkg.ingest.parse uses (CommonMark with tables): the floor of
+    the parse+extract stage. The text is read and decoded outside the timing."""
+    from markdown_it import MarkdownIt
+    text = Path(catalog).read_text(encoding="utf-8")
+    md = MarkdownIt("commonmark").enable("table")
+    t0 = time.perf_counter()
+    tokens = md.parse(text)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "tokens": len(tokens), "rss_mb": _maxrss_mb()}
+
+
 def w_bulk_load(nquads: str, store: str) -> dict:
     import pyoxigraph
     t0 = time.perf_counter()
@@ -252,7 +265,7 @@ def rdflib_term(term):
     return rdflib_converter()(term)
 
 
-WORKERS = {"build": w_build, "export": w_export, "bulk_load": w_bulk_load,
+WORKERS = {"build": w_build, "md_parse": w_md_parse, "export": w_export, "bulk_load": w_bulk_load,
            "pyshacl": w_pyshacl, "queries": w_queries, "rdflib_queries": w_rdflib_queries}
 
 
@@ -315,6 +328,12 @@ def bench_size(n: int, runs: int, work: Path, opts) -> dict:
     res["build_children_rss_mb"] = max(b.get("children_rss_mb", 0) for b in builds)
     res["stages"] = {k: median(b["stages"].get(k) for b in builds) for k in builds[0]["stages"]}
     res["triples_per_s"] = res["triples"] / res["build_seconds"]
+
+    say("baseline: markdown-it parse")
+    parses = [call("md_parse", catalog, timeout=opts.timeout) for _ in range(runs)]
+    ok = [x for x in parses if "error" not in x]
+    res["md_parse"] = ({"seconds": median(x["seconds"] for x in ok),
+                        "rss_mb": max(x["rss_mb"] for x in ok)} if ok else parses[0])
 
     nquads, turtle = d / "all.nq", d / "all.ttl"
     for fmt, out in (("nquads", nquads), ("turtle", turtle)):
@@ -499,8 +518,11 @@ def report(all_res: dict) -> str:
         out.append(f"   build total {fmt_s(r['build_seconds'])}, {r['triples']} quads, "
                    f"{r['triples_per_s']:,.0f} quads/s, peak RSS {r['build_rss_mb']:.0f} MB "
                    f"(largest worker {r.get('build_children_rss_mb', 0):.0f} MB)")
+        md = r.get("md_parse", {}).get("seconds")
         for stage, s in r["stages"].items():
             base = ""
+            if stage == "parse+extract" and md:
+                base = f"   vs markdown-it parse {fmt_s(md)} (one process): {fmt_r(ratio(s, md))}"
             if stage in ("store", "map+store") and r.get("bulk_load", {}).get("seconds"):
                 base = f"   vs bulk_load {fmt_s(r['bulk_load']['seconds'])}: " \
                        f"{fmt_r(ratio(s, r['bulk_load']['seconds']))}"
@@ -508,6 +530,11 @@ def report(all_res: dict) -> str:
                 base = f"   vs plain pyshacl {fmt_s(r['pyshacl']['seconds'])}: " \
                        f"{fmt_r(ratio(s, r['pyshacl']['seconds']))}"
             out.append(f"   {stage:<10} {fmt_s(s):>10}{base}")
+        bulk = r.get("bulk_load", {}).get("seconds")
+        if md and bulk:
+            floor = md + bulk
+            out.append(f"   floor (markdown-it parse + bulk_load of the same N-Quads) {fmt_s(floor)}; "
+                       f"build {fmt_s(r['build_seconds'])}: {fmt_r(ratio(r['build_seconds'], floor))}")
         for fmt in ("nquads", "turtle"):
             e = r.get(f"export_{fmt}", {})
             if "seconds" in e:
@@ -515,7 +542,7 @@ def report(all_res: dict) -> str:
                            f"{e['bytes'] / 1e6:.1f} MB, peak RSS {e['rss_mb']:.0f} MB")
             elif e:
                 out.append(f"   export {fmt} ERROR {e.get('error')}")
-        for key in ("bulk_load", "pyshacl", "rdflib"):
+        for key in ("md_parse", "bulk_load", "pyshacl", "rdflib"):
             if isinstance(r.get(key), dict) and "error" in r[key]:
                 out.append(f"   {key} ERROR {r[key]['error']}")
         q = r.get("queries", {})

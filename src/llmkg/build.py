@@ -323,6 +323,10 @@ def _build(catalogs, report: BuildReport, *, validate: bool, strict: bool, force
         with staged_store(report.store) as db:
             with clock.stage("map+store", len(entities)) as tick:
                 _store_lines(db, _mapped(_counted(entities, tick), report, texts))
+            # mapped and stored: the entities and line texts are not read again, and freed
+            # here they leave their memory to the validation (peak RSS at 100K entries)
+            del entities
+            texts.clear()
             if strict and report.problems:
                 from llmkg.paths import display_path
 

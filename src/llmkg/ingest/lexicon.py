@@ -59,6 +59,7 @@ class Lexicon:
             for name in (arch.name, *arch.aliases):
                 self._arch_by_key[key(name)] = arch
         self._architectures_seen: dict[str, list] = {}
+        self._architectures_of_label: dict[str, list] = {}
         self._any_architecture = _any_of(self.architectures, lambda a: a.in_text)
         self._any_named_architecture = _any_of(self.architectures, lambda a: True)
         r = self.rules
@@ -130,7 +131,13 @@ class Lexicon:
     def architectures_named(self, label: str) -> list[tuple[Architecture, int]]:
         """Architectures a heading, a group label or a description's head phrase names,
         also those too common in prose to be read there ('World Models', 'a world model')."""
-        return self._first_mentions(self._any_named_architecture, label)
+        found = self._architectures_of_label.get(label)
+        if found is None:  # labels recur: a heading's is read for every entry under it
+            found = self._first_mentions(self._any_named_architecture, label)
+            if len(self._architectures_of_label) > 4096:
+                self._architectures_of_label.clear()
+            self._architectures_of_label[label] = found
+        return found
 
     def _first_mentions(self, pattern: re.Pattern, text: str) -> list[tuple[Architecture, int]]:
         first: dict[int, int] = {}

@@ -11,6 +11,7 @@ says so: its entries are models (decided by the caller, from their evidence).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from llmkg.ingest import names as N
@@ -183,6 +184,7 @@ def titled_maker(title: str, urls: list[str]) -> str | None:
     return maker.strip() if key(maker) in spellings else None
 
 
+@lru_cache(maxsize=1 << 14)  # a chunk's heading labels are read again for each entry under them
 def plain_label(text: str) -> str:
     """A heading's or group's words without emphasis, emoji, trailing colon or parentheses."""
     text = N.strip_symbols(re.sub(r"[*_`]+", "", text))
