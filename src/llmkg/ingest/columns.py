@@ -263,20 +263,14 @@ def own_links(row, layout: Layout):
             yield from cell.links
 
 
-def maker_from_links(links, lex, makers: dict[str, str]) -> str | None:
-    """The organisation a checkpoint or repository link's owner names: one the lexicon
-    knows by that owner ('meta-llama' is Meta), or a maker the catalog names elsewhere
-    ('huggingface.co/acme-labs/...' beside an 'Acme Labs' heading). Any other owner may
-    be a person's account and names no organisation."""
-    from llmkg.keys import key
-
+def maker_from_links(links, lex) -> str | None:
+    """The organisation a checkpoint or repository link's owner names when the lexicon
+    knows that owner ('meta-llama' is Meta). An owner the catalog names as a maker
+    elsewhere is found once every record is read (ingest/resolve.py); any other owner
+    may be a person's account and names no organisation."""
     for link in links:
         owner = F.repository_owner(link.url)
-        if not owner:
-            continue
-        known = lex.organization_of_owner(owner) or lex.organization(owner)
+        known = (lex.organization_of_owner(owner) or lex.organization(owner)) if owner else None
         if known:
             return known.name
-        if key(owner) in makers:
-            return makers[key(owner)]
     return None

@@ -57,7 +57,6 @@ class _Extractor:
         self.group_of: dict[int, tuple[str, str]] = {}  # item index -> ("org"|"topic", name)
         self.maybe_org: dict[int, M.Maker] = {}  # groups whose maker status waits for their entries
         self.heading_maker: dict[int, M.Maker] = {}  # heading line -> maker it names
-        self.table_makers: dict[str, str] | None = None  # name key -> maker, for table rows (ingest/tables.py)
         self.families: set[str] | None = None  # first words of sure models' names (ingest/releases.py)
         self.org_group_lines: list[int] | None = None  # lines of makers' groups (ingest/tables.py)
 

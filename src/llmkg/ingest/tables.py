@@ -22,7 +22,6 @@ from llmkg.ingest import names as N
 from llmkg.ingest.entry_facts import _arch, _iri, _org, _section
 from llmkg.ingest.licenses import cell_licenses, spdx_licenses
 from llmkg.ingest.records import Ref
-from llmkg.keys import key
 
 # 'Aa (32B)': a name with its size in parentheses, in a list. The name starts after a
 # separator (a lookbehind) and runs greedily to the '(' (its trailing spaces stripped
@@ -41,7 +40,6 @@ def table_rows(ex, table) -> None:
     layout = C.read_layout(table.header, table.headings)
     name_col = layout.index("name") or 0
     section = table.headings[-1].text if table.headings else None
-    makers = _makers(ex)
     maker = heading_maker(ex, table)
     if maker and section and ex.lex.organization(M.plain_label(section)) and \
             ex.lex.organization(M.plain_label(section)).name == maker:
@@ -62,7 +60,7 @@ def table_rows(ex, table) -> None:
             continue
         if layout.lists != "models":
             continue
-        _model_row(ex, layout, row, cells, name_col, section, makers, maker)
+        _model_row(ex, layout, row, cells, name_col, section, maker)
 
 
 def heading_maker(ex, table) -> str | None:
@@ -81,31 +79,17 @@ def heading_maker(ex, table) -> str | None:
     return ex.heading_maker[heading.line].name
 
 
-def _makers(ex) -> dict[str, str]:
-    """Organisations the catalog names as makers, by name key: its maker records and
-    every table's developer column (read once a catalog)."""
-    if ex.table_makers is None:
-        names = {r.name for r in ex.out.records if r.kind == "organization"}
-        for table in ex.cat.tables:
-            at = C.read_layout(table.header, table.headings).index("organization")
-            if at is not None:
-                names |= {C.clean(row.cells[at].text).strip() for row in table.rows
-                          if at < len(row.cells) and row.cells[at].text.strip()}
-        ex.table_makers = {key(n): n for n in sorted(names)}
-    return ex.table_makers
-
-
-def _model_row(ex, layout: C.Layout, row, cells: list[str], name_col: int, section, makers,
+def _model_row(ex, layout: C.Layout, row, cells: list[str], name_col: int, section,
                maker: str | None = None) -> None:
     """The models a row names, each with the facts of the row's columns."""
     def cell(kind):
         i = layout.index(kind)
         return cells[i] if i is not None and i < len(cells) else ""
 
-    params, active_col = layout.index("params"), layout.index("active")
+    active_col = layout.index("active")
     others = " ".join(c for i, c in enumerate(cells) if i not in (name_col, active_col))
     linked = C.maker_from_links([*C.cell_links(row, layout, ("checkpoints", "name", "paper")),
-                                 *row.cells[name_col].links], ex.lex, makers)
+                                 *row.cells[name_col].links], ex.lex)
     for name, sizes, org in _row_models(ex.lex, cells[name_col], cell("params"), layout.unit("params")):
         record = ex._record("model", name.label, row.line, aliases=list(name.aliases))
         if section:
