@@ -31,9 +31,6 @@ def _summaries() -> None:
             info.short_help = paragraph.split(". ")[0].removesuffix(".") + "."
 
 
-_summaries()
-
-
 def _narrowed(args: list[str]) -> typer.Typer:
     """`app` with only the command that `args` name, or the whole `app`.
 
@@ -42,7 +39,8 @@ def _narrowed(args: list[str]) -> typer.Typer:
     """
     chosen = [c for c in app.registered_commands
               if args and args[0] == (c.name or typer.main.get_command_name(c.callback.__name__))]
-    if not chosen:
+    if not chosen:  # the whole app: its --help lists every command
+        _summaries()
         return app
     narrowed = copy.copy(app)
     narrowed.registered_commands = chosen
